@@ -1,0 +1,166 @@
+//! Worked examples for each command, shown at the end of `--help` and in the
+//! EXAMPLES section of the man pages, written once here for both.
+
+/// One example: what it does and the command line.
+pub struct Example {
+    /// What the example shows, as a comment line.
+    pub about: &'static str,
+    /// The command line.
+    pub command: &'static str,
+}
+
+const fn ex(about: &'static str, command: &'static str) -> Example {
+    Example { about, command }
+}
+
+/// Examples per command path (`""` is `opsctl` itself).
+pub const EXAMPLES: &[(&str, &[Example])] = &[
+    (
+        "",
+        &[
+            ex(
+                "Show the effective configuration and where each value comes from",
+                "opsctl config show",
+            ),
+            ex(
+                "The same as JSON, for scripts",
+                "opsctl config show -o json",
+            ),
+            ex(
+                "Run in another directory",
+                "opsctl -C services/api config show",
+            ),
+            ex(
+                "Install bash completions for the current user",
+                "opsctl completions bash > ~/.local/share/bash-completion/completions/opsctl",
+            ),
+        ],
+    ),
+    (
+        "config",
+        &[
+            ex(
+                "List every setting, its value and origin",
+                "opsctl config show",
+            ),
+            ex("Print one value", "opsctl config show color"),
+            ex(
+                "Open the files opsctl reads",
+                "$EDITOR $(opsctl config path)",
+            ),
+        ],
+    ),
+    (
+        "config show",
+        &[
+            ex(
+                "List every setting, its value and origin",
+                "opsctl config show",
+            ),
+            ex("Print one value, for scripts", "opsctl config show output"),
+            ex(
+                "See what a variable changes",
+                "OPSCTL_COLOR=never opsctl config show color -o json",
+            ),
+        ],
+    ),
+    (
+        "config path",
+        &[
+            ex("Print the config files that are read", "opsctl config path"),
+            ex(
+                "Every candidate with its status, as JSON",
+                "opsctl config path -o json",
+            ),
+        ],
+    ),
+    (
+        "completions",
+        &[
+            ex(
+                "bash, for the current user",
+                "opsctl completions bash > ~/.local/share/bash-completion/completions/opsctl",
+            ),
+            ex(
+                "zsh, into a directory on $fpath",
+                "opsctl completions zsh > ~/.zfunc/_opsctl",
+            ),
+            ex(
+                "fish",
+                "opsctl completions fish > ~/.config/fish/completions/opsctl.fish",
+            ),
+            ex(
+                "PowerShell, for the current session",
+                "opsctl completions powershell | Out-String | Invoke-Expression",
+            ),
+        ],
+    ),
+];
+
+/// The examples of the command at `path` (names after `opsctl`, space-separated).
+pub fn for_command(path: &str) -> &'static [Example] {
+    EXAMPLES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or(&[], |(_, e)| e)
+}
+
+/// Help text listing `examples`.
+fn help_text(examples: &[Example]) -> String {
+    let mut text = String::from("Examples:");
+    for e in examples {
+        text.push_str(&format!("\n  # {}\n  $ {}\n", e.about, e.command));
+    }
+    text.trim_end().to_owned()
+}
+
+/// Appends each command's examples to its long help (`--help`, not `-h`).
+pub fn attach(cmd: clap::Command) -> clap::Command {
+    attach_at(cmd, "")
+}
+
+fn attach_at(mut cmd: clap::Command, path: &str) -> clap::Command {
+    let examples = for_command(path);
+    if !examples.is_empty() {
+        let text = help_text(examples);
+        let combined = match cmd.get_after_long_help() {
+            Some(existing) => format!("{text}\n\n{existing}"),
+            None => text,
+        };
+        cmd = cmd.after_long_help(combined);
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |sub| attach_at(sub, &sub_path));
+    }
+    cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_example_path_is_a_real_command() {
+        let root = super::super::command();
+        for (path, examples) in EXAMPLES {
+            let mut cmd = &root;
+            for name in path.split_whitespace() {
+                cmd = cmd
+                    .find_subcommand(name)
+                    .unwrap_or_else(|| panic!("examples for unknown command `{path}`"));
+            }
+            for e in *examples {
+                assert!(e.command.contains("opsctl"), "{path}: {}", e.command);
+            }
+        }
+    }
+}

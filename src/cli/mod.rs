@@ -1,0 +1,308 @@
+//! The command-line front end: the only code that knows clap, terminals,
+//! colour, progress bars, prompts and exit codes.
+//!
+//! Each command has a file holding its clap `Args` and the glue that turns
+//! them (plus configuration) into a call to the core and a printed report.
+
+mod completions;
+mod config;
+mod examples;
+mod exit;
+mod generated;
+mod man;
+mod output;
+mod prompt;
+mod signals;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::builder::PossibleValuesParser;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+pub use exit::Outcome;
+pub use generated::{GENERATE_COMMAND, generated_files};
+pub use output::Printer;
+pub use prompt::{PromptError, Prompter};
+
+use crate::config::{ColorMode, LoadOptions, LoadedConfig, OutputFormat, Override};
+
+/// `--version`: the package version and the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("OPSCTL_GIT_COMMIT"),
+    ")"
+);
+
+const ABOUT: &str = "One binary for the jobs around a GitOps service";
+
+const LONG_ABOUT: &str = "\
+opsctl is one binary for the jobs around a GitOps service: scaffold a repository, seal \
+secrets as SOPS files, render Kubernetes manifests, load test over HTTP and gate a deployment \
+on Prometheus. Every command follows the same contract: results on stdout (`-o json` for \
+scripts), messages on stderr, documented exit codes, no prompts in CI.";
+
+/// The `opsctl` command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "opsctl",
+    version = VERSION,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    subcommand_required = true,
+    arg_required_else_help = true,
+    max_term_width = 100,
+)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Args)]
+struct GlobalArgs {
+    /// Run as if opsctl was started in DIR
+    #[arg(
+        short = 'C',
+        global = true,
+        value_name = "DIR",
+        value_hint = clap::ValueHint::DirPath,
+        help_heading = "Global options"
+    )]
+    directory: Option<PathBuf>,
+
+    /// Read this project config file instead of searching for opsctl.toml
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "OPSCTL_CONFIG",
+        hide_env_values = true,
+        value_hint = clap::ValueHint::FilePath,
+        conflicts_with = "no_config",
+        help_heading = "Global options"
+    )]
+    config: Option<PathBuf>,
+
+    /// Read no config file (neither opsctl.toml nor the user config)
+    #[arg(long, global = true, help_heading = "Global options")]
+    no_config: bool,
+
+    /// Report format on stdout
+    #[arg(
+        short = 'o',
+        long,
+        global = true,
+        value_name = "FORMAT",
+        value_parser = PossibleValuesParser::new(OutputFormat::NAMES),
+        help_heading = "Global options"
+    )]
+    output: Option<String>,
+
+    /// Print only results and errors, no progress or notes
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
+    quiet: bool,
+
+    /// Say more about what is happening (repeat for more)
+    #[arg(
+        short,
+        long,
+        global = true,
+        action = clap::ArgAction::Count,
+        help_heading = "Global options"
+    )]
+    verbose: u8,
+
+    /// When to colour output
+    #[arg(
+        long,
+        global = true,
+        value_name = "WHEN",
+        value_parser = PossibleValuesParser::new(ColorMode::NAMES),
+        help_heading = "Global options"
+    )]
+    color: Option<String>,
+
+    /// Never prompt; fail and name the flag that supplies the answer
+    #[arg(long, global = true, help_heading = "Global options")]
+    no_input: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Config(config::ConfigArgs),
+    Completions(completions::CompletionsArgs),
+}
+
+/// The clap command tree, with examples and exit codes added to long help.
+pub fn command() -> clap::Command {
+    let cmd = Cli::command().after_long_help(exit::EXIT_STATUS_HELP);
+    examples::attach(cmd)
+}
+
+/// Runs opsctl with the process's arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    signals::install();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let error_color = exit::error_color(&args);
+    let matches = match command().color(error_color).try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(err) => return exit::clap_error(&err),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => return exit::clap_error(&err),
+    };
+    match run(cli) {
+        Ok(outcome) => outcome.exit_code(),
+        Err(err) => exit::report_error(&err, error_color),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let session = Session::start(cli.global)?;
+    match cli.command {
+        Command::Config(args) => config::run(&session, args),
+        Command::Completions(args) => completions::run(args),
+    }
+}
+
+/// The global flags, applied: the working directory is set and configuration
+/// can be loaded on demand by the commands that need it.
+struct Session {
+    global: GlobalArgs,
+}
+
+impl Session {
+    fn start(global: GlobalArgs) -> anyhow::Result<Self> {
+        if let Some(dir) = &global.directory {
+            std::env::set_current_dir(dir)
+                .with_context(|| format!("cannot change to directory {} (-C)", dir.display()))?;
+        }
+        Ok(Self { global })
+    }
+
+    /// Where configuration comes from, with the flags as the top layer.
+    fn load_options(&self) -> anyhow::Result<LoadOptions> {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let g = &self.global;
+        let mut overrides = Vec::new();
+        if let Some(output) = &g.output {
+            overrides.push(Override {
+                key: "output",
+                value: toml::Value::String(output.clone()),
+                flag: "--output".to_owned(),
+            });
+        }
+        if let Some(color) = &g.color {
+            overrides.push(Override {
+                key: "color",
+                value: toml::Value::String(color.clone()),
+                flag: "--color".to_owned(),
+            });
+        }
+        if g.no_input {
+            overrides.push(Override {
+                key: "no_input",
+                value: toml::Value::Boolean(true),
+                flag: "--no-input".to_owned(),
+            });
+        }
+        Ok(LoadOptions {
+            cwd,
+            explicit_file: g.config.clone(),
+            skip_files: g.no_config,
+            user_config_home: user_config_home(),
+            env: config_env_vars(),
+            overrides,
+        })
+    }
+
+    /// Loads the merged configuration and the printer it implies.
+    fn load_config(&self) -> anyhow::Result<(LoadedConfig, Printer)> {
+        let loaded =
+            crate::config::load(&self.load_options()?).context("cannot load configuration")?;
+        let printer = Printer::new(&loaded.config, self.global.quiet, self.global.verbose);
+        for warning in &loaded.warnings {
+            printer.warn(warning);
+        }
+        Ok((loaded, printer))
+    }
+}
+
+impl Session {
+    /// A printer from defaults, `OPSCTL_*` variables and flags only, for
+    /// commands that must work while a config file is broken.
+    fn printer_without_files(&self) -> anyhow::Result<Printer> {
+        let options = LoadOptions {
+            skip_files: true,
+            ..self.load_options()?
+        };
+        let loaded = crate::config::load(&options).context("cannot load configuration")?;
+        Ok(Printer::new(
+            &loaded.config,
+            self.global.quiet,
+            self.global.verbose,
+        ))
+    }
+}
+
+/// `$XDG_CONFIG_HOME` when set to an absolute path, else `$HOME/.config`.
+fn user_config_home() -> Option<PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+}
+
+/// `OPSCTL_*` variables meant as configuration: all but those that clap reads
+/// for flags of its own and the build-time ones.
+fn config_env_vars() -> Vec<(String, String)> {
+    const NOT_CONFIG: &[&str] = &["OPSCTL_CONFIG", "OPSCTL_GIT_COMMIT", generated::UPDATE_ENV];
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .filter(|(k, _)| k.starts_with("OPSCTL_") && !NOT_CONFIG.contains(&k.as_str()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_and_flag_has_a_summary() {
+        fn walk(cmd: &clap::Command, path: &str) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                assert!(
+                    arg.get_help().is_some(),
+                    "{path}: argument `{id}` has no help"
+                );
+            }
+            for sub in cmd.get_subcommands() {
+                let sub_path = format!("{path} {}", sub.get_name());
+                assert!(sub.get_about().is_some(), "`{sub_path}` has no summary");
+                walk(sub, &sub_path);
+            }
+        }
+        walk(&command(), "opsctl");
+    }
+}

@@ -1,0 +1,180 @@
+//! Printing reports: human tables with colour, or JSON, on stdout; notes,
+//! warnings and progress on stderr.
+//!
+//! Reports are `Serialize` types from the core. `-o json` prints them as one
+//! JSON document whose shape is pinned by a schema in `schemas/`; human output
+//! is written by each command's [`HumanReport`] impl through a [`Printer`],
+//! which knows whether colour and progress bars are allowed.
+
+use std::io::{IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+use comfy_table::{ContentArrangement, Table, presets};
+use indicatif::{ProgressBar, ProgressDrawTarget};
+use serde::Serialize;
+
+use crate::config::{ColorMode, Config, OutputFormat};
+
+/// A report that can also be shown to a person.
+pub trait HumanReport {
+    /// Writes the human form of the report.
+    fn write_human(&self, printer: &Printer, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+/// Where and how a command prints, decided once from configuration and terminals.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    format: OutputFormat,
+    stdout_color: bool,
+    stderr_color: bool,
+    stdout_width: Option<u16>,
+    quiet: bool,
+    verbose: u8,
+    progress: bool,
+}
+
+impl Printer {
+    /// A printer for the effective configuration and the `-q`/`-v` flags.
+    pub fn new(config: &Config, quiet: bool, verbose: u8) -> Self {
+        let stdout = std::io::stdout();
+        let stderr = std::io::stderr();
+        let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+        Self {
+            format: config.output,
+            stdout_color: use_color(config.color, &stdout),
+            stderr_color: use_color(config.color, &stderr),
+            stdout_width: stdout
+                .is_terminal()
+                .then(|| console::Term::stdout().size_checked().map(|(_, w)| w))
+                .flatten(),
+            quiet,
+            verbose,
+            progress: stderr.is_terminal()
+                && !ci
+                && !quiet
+                && config.output != OutputFormat::Json
+                && std::env::var("TERM").map_or(true, |t| t != "dumb"),
+        }
+    }
+
+    /// The report format on stdout.
+    pub fn format(&self) -> OutputFormat {
+        self.format
+    }
+
+    /// Prints a report on stdout in the configured format.
+    pub fn report<R: HumanReport + Serialize>(&self, report: &R) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        match self.format {
+            OutputFormat::Json => {
+                serde_json::to_writer_pretty(&mut out, report)?;
+                out.write_all(b"\n")?;
+            }
+            OutputFormat::Human => report.write_human(self, &mut out)?,
+        }
+        out.flush()
+    }
+
+    /// Writes raw bytes (a script, rendered YAML) to stdout.
+    pub fn raw(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
+    /// A table in the house style, sized to the terminal and coloured only
+    /// when stdout may be.
+    pub fn table(&self) -> Table {
+        let mut table = Table::new();
+        table
+            .load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .force_no_tty();
+        if let Some(width) = self.stdout_width {
+            table.set_width(width);
+        }
+        if self.stdout_color {
+            table.enforce_styling();
+        }
+        table
+    }
+
+    /// `text` in `style` when stdout is coloured.
+    pub fn paint(&self, text: &str, style: Style) -> String {
+        paint(self.stdout_color, text, style)
+    }
+
+    /// A note on stderr about what is happening; hidden by `--quiet`.
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            self.stderr_line("note", AnsiColor::Cyan, message);
+        }
+    }
+
+    /// A warning on stderr; hidden only by `--quiet`.
+    pub fn warn(&self, message: &str) {
+        if !self.quiet {
+            self.stderr_line("warning", AnsiColor::Yellow, message);
+        }
+    }
+
+    /// Detail shown at `-v` (level 1) or `-vv` (level 2) and above.
+    pub fn debug(&self, level: u8, message: &str) {
+        if self.verbose >= level {
+            self.stderr_line("debug", AnsiColor::BrightBlack, message);
+        }
+    }
+
+    fn stderr_line(&self, label: &str, color: AnsiColor, message: &str) {
+        let style = Style::new().fg_color(Some(color.into())).bold();
+        let label = paint(self.stderr_color, label, style);
+        let _ = writeln!(std::io::stderr().lock(), "{label}: {message}");
+    }
+
+    /// A progress bar on stderr, drawn only on an attended terminal, never in
+    /// JSON mode, under `CI`, `--quiet` or `TERM=dumb`; otherwise hidden (all
+    /// calls on it are no-ops).
+    pub fn progress_bar(&self, len: Option<u64>) -> ProgressBar {
+        if !self.progress {
+            return ProgressBar::hidden();
+        }
+        ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr())
+    }
+}
+
+/// Whether a stream gets colour under `mode`: `always`/`never` win; `auto`
+/// colours a terminal unless `NO_COLOR` is set or `TERM=dumb`, and
+/// `CLICOLOR_FORCE` forces it on.
+fn use_color(mode: ColorMode, stream: &impl anstream::stream::RawStream) -> bool {
+    match mode {
+        ColorMode::Always => true,
+        ColorMode::Never => false,
+        ColorMode::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
+    }
+}
+
+fn paint(enabled: bool, text: &str, style: Style) -> String {
+    if enabled {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paint_adds_escapes_only_when_enabled() {
+        let bold = Style::new().bold();
+        assert_eq!(paint(false, "x", bold), "x");
+        assert_eq!(paint(true, "x", bold), "\u{1b}[1mx\u{1b}[0m");
+    }
+
+    #[test]
+    fn explicit_color_modes_ignore_the_terminal() {
+        assert!(use_color(ColorMode::Always, &std::io::stderr()));
+        assert!(!use_color(ColorMode::Never, &std::io::stderr()));
+    }
+}

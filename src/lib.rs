@@ -1,0 +1,22 @@
+//! opsctl: one toolkit for the jobs around a GitOps service.
+//!
+//! The crate is a core library with a thin command-line front end:
+//!
+//! - [`config`] finds and layers `opsctl.toml`, the user file, `OPSCTL_*`
+//!   variables and flags, remembering where every value came from.
+//! - [`fsx`] writes files atomically and keeps private temp files that are
+//!   removed on every exit path.
+//! - [`interrupt`] is the Ctrl-C flag long-running work polls.
+//! - [`cli`] is the only module that knows clap, terminals, colour, progress
+//!   bars, prompts and exit codes.
+//!
+//! The core modules never print and never exit: they take typed requests and
+//! return typed reports or typed errors, so the same code serves the terminal,
+//! JSON output and other Rust programs.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod fsx;
+pub mod interrupt;

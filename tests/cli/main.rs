@@ -1,0 +1,8 @@
+//! Integration tests: drive the built `opsctl` binary as a user would.
+
+mod config;
+mod generated;
+mod help;
+mod shells;
+mod streams;
+mod support;
