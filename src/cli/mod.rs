@@ -233,6 +233,13 @@ impl Session {
         let loaded =
             crate::config::load(&self.load_options()?).context("cannot load configuration")?;
         let printer = Printer::new(&loaded.config, self.global.quiet, self.global.verbose);
+        for file in &loaded.files {
+            let (layer, status) = (file.layer.as_str(), file.status.as_str());
+            printer.debug(
+                1,
+                &format!("{layer} config {}: {status}", file.path.display()),
+            );
+        }
         for warning in &loaded.warnings {
             printer.warn(warning);
         }

@@ -49,11 +49,13 @@ impl Printer {
                 .flatten(),
             quiet,
             verbose,
-            progress: stderr.is_terminal()
-                && !ci
-                && !quiet
-                && config.output != OutputFormat::Json
-                && std::env::var("TERM").map_or(true, |t| t != "dumb"),
+            progress: progress_allowed(
+                stderr.is_terminal(),
+                ci,
+                quiet,
+                config.output,
+                std::env::var("TERM").ok().as_deref(),
+            ),
         }
     }
 
@@ -142,6 +144,18 @@ impl Printer {
     }
 }
 
+/// Progress bars are for a person watching stderr: never in JSON mode, under
+/// `CI`, with `--quiet`, or on a dumb terminal.
+fn progress_allowed(
+    stderr_tty: bool,
+    ci: bool,
+    quiet: bool,
+    format: OutputFormat,
+    term: Option<&str>,
+) -> bool {
+    stderr_tty && !ci && !quiet && format == OutputFormat::Human && term != Some("dumb")
+}
+
 /// Whether a stream gets colour under `mode`: `always`/`never` win; `auto`
 /// colours a terminal unless `NO_COLOR` is set or `TERM=dumb`, and
 /// `CLICOLOR_FORCE` forces it on.
@@ -170,6 +184,30 @@ mod tests {
         let bold = Style::new().bold();
         assert_eq!(paint(false, "x", bold), "x");
         assert_eq!(paint(true, "x", bold), "\u{1b}[1mx\u{1b}[0m");
+    }
+
+    #[test]
+    fn progress_needs_an_attended_human_terminal() {
+        let human = OutputFormat::Human;
+        assert!(progress_allowed(true, false, false, human, Some("xterm")));
+        assert!(progress_allowed(true, false, false, human, None));
+        assert!(!progress_allowed(false, false, false, human, Some("xterm")));
+        assert!(!progress_allowed(true, true, false, human, Some("xterm")));
+        assert!(!progress_allowed(true, false, true, human, Some("xterm")));
+        assert!(!progress_allowed(
+            true,
+            false,
+            false,
+            OutputFormat::Json,
+            Some("xterm")
+        ));
+        assert!(!progress_allowed(true, false, false, human, Some("dumb")));
+    }
+
+    #[test]
+    fn a_hidden_progress_bar_draws_nothing() {
+        let printer = Printer::new(&Config::default(), true, 0);
+        assert!(printer.progress_bar(Some(10)).is_hidden());
     }
 
     #[test]

@@ -94,6 +94,16 @@ pub enum FileLayer {
     Project,
 }
 
+impl FileLayer {
+    /// The layer's name as in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileLayer::User => "user",
+            FileLayer::Project => "project",
+        }
+    }
+}
+
 /// Whether a candidate config file was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -104,6 +114,17 @@ pub enum FileStatus {
     NotFound,
     /// Config files are disabled (`--no-config`).
     Disabled,
+}
+
+impl FileStatus {
+    /// The status's name as in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Found => "found",
+            FileStatus::NotFound => "not_found",
+            FileStatus::Disabled => "disabled",
+        }
+    }
 }
 
 /// A config file opsctl considered.
@@ -448,6 +469,20 @@ fn set_path(table: &mut toml::Table, key: &str, value: toml::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_match_the_json_form() {
+        for layer in [FileLayer::User, FileLayer::Project] {
+            assert_eq!(serde_json::to_value(layer).unwrap(), layer.as_str());
+        }
+        for status in [
+            FileStatus::Found,
+            FileStatus::NotFound,
+            FileStatus::Disabled,
+        ] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+    }
 
     #[test]
     fn line_and_column_count_characters() {

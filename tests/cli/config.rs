@@ -344,3 +344,24 @@ fn path_says_where_it_looked_when_nothing_is_found() {
             .all(|f| f["status"] == "disabled")
     );
 }
+
+#[test]
+fn verbose_says_which_files_were_read() {
+    let s = Sandbox::new();
+    let project = s.write("work/opsctl.toml", "color = \"never\"\n");
+    s.cmd()
+        .args(["-v", "config", "show", "color"])
+        .assert()
+        .success()
+        .stdout("never\n")
+        .stderr(predicate::str::contains(format!(
+            "debug: project config {}: found",
+            project.display()
+        )))
+        .stderr(predicate::str::contains("debug: user config "));
+    s.cmd()
+        .args(["config", "show", "color"])
+        .assert()
+        .success()
+        .stderr("");
+}
