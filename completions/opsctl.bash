@@ -313,7 +313,7 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__config__subcmd__show)
-            opts="-C -o -q -v -h --config --no-config --output --quiet --verbose --color --no-input --help"
+            opts="-C -o -q -v -h --config --no-config --output --quiet --verbose --color --no-input --help output color no_input"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

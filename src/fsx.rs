@@ -27,18 +27,21 @@ pub enum FsError {
     /// A private temp directory could not be made.
     #[error("cannot create a private temporary directory")]
     TempDir(#[source] std::io::Error),
+    /// Ctrl-C arrived during the operation; it completed (or was undone)
+    /// cleanly and the command should stop.
+    #[error("interrupted")]
+    Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
 /// Replaces `path` with `contents` atomically.
 ///
-/// An existing file keeps its permissions; a new one gets the process
-/// default (0666 less the umask). The parent directory must exist.
+/// An existing file keeps its permissions; a new one gets what `open` would
+/// give it (0666 less the umask). The parent directory must exist. A Ctrl-C
+/// during the write lets it finish (or fail) cleanly, then returns
+/// [`FsError::Interrupted`], so no temp file is left behind.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
-    let mode = std::fs::metadata(path).ok().map(|m| m.permissions());
-    write_atomic_inner(path, contents, mode).map_err(|source| FsError::Write {
-        path: path.to_owned(),
-        source,
-    })
+    let keep = std::fs::metadata(path).ok().map(|m| m.permissions());
+    write_atomic_inner(path, contents, keep)
 }
 
 /// Replaces `path` with `contents` atomically and gives it exactly `mode`
@@ -46,15 +49,26 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
 #[cfg(unix)]
 pub fn write_atomic_with_mode(path: &Path, contents: &[u8], mode: u32) -> Result<(), FsError> {
     use std::os::unix::fs::PermissionsExt;
-    write_atomic_inner(path, contents, Some(std::fs::Permissions::from_mode(mode))).map_err(
-        |source| FsError::Write {
-            path: path.to_owned(),
-            source,
-        },
-    )
+    write_atomic_inner(path, contents, Some(std::fs::Permissions::from_mode(mode)))
 }
 
 fn write_atomic_inner(
+    path: &Path,
+    contents: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> Result<(), FsError> {
+    let deferral = crate::interrupt::defer();
+    let written = write_via_temp(path, contents, permissions).map_err(|source| FsError::Write {
+        path: path.to_owned(),
+        source,
+    });
+    drop(deferral);
+    written?;
+    crate::interrupt::check()?;
+    Ok(())
+}
+
+fn write_via_temp(
     path: &Path,
     contents: &[u8],
     permissions: Option<std::fs::Permissions>,
@@ -63,15 +77,19 @@ fn write_atomic_inner(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", file_name.as_deref().unwrap_or("opsctl")))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let prefix = temp_prefix(path);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        // open(2) applies the umask to this mode, as it would for the target.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(contents)?;
-    match permissions {
-        Some(p) => tmp.as_file().set_permissions(p)?,
-        None => set_default_permissions(tmp.as_file())?,
+    if let Some(p) = permissions {
+        tmp.as_file().set_permissions(p)?;
     }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -82,31 +100,17 @@ fn write_atomic_inner(
     Ok(())
 }
 
-/// Temp files are created 0600; a new ordinary file should get what `open`
-/// would give it: 0666 less the umask.
-#[cfg(unix)]
-fn set_default_permissions(file: &std::fs::File) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(std::fs::Permissions::from_mode(0o666 & !current_umask()))
-}
-
-#[cfg(not(unix))]
-fn set_default_permissions(_file: &std::fs::File) -> std::io::Result<()> {
-    Ok(())
-}
-
-/// The process umask, read from /proc (the only way without unsafe code);
-/// 0o022 when it cannot be read.
-#[cfg(unix)]
-fn current_umask() -> u32 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Umask:"))
-                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
-        })
-        .unwrap_or(0o022)
+/// `.NAME.` for the temp sibling of `path`, with NAME cut short enough that
+/// the temp name stays within the usual 255-byte file name limit.
+fn temp_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map_or_else(|| "opsctl".to_owned(), |n| n.to_string_lossy().into_owned());
+    let mut end = name.len().min(200);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(".{}.", &name[..end])
 }
 
 /// Directories that must be gone before the process exits, even on Ctrl-C.
@@ -122,6 +126,9 @@ pub struct PrivateTempDir {
 impl PrivateTempDir {
     /// Creates the directory under the system temp dir.
     pub fn new() -> Result<Self, FsError> {
+        // No Ctrl-C exit between creating the directory and registering it
+        // for removal.
+        let deferral = crate::interrupt::defer();
         let mut builder = tempfile::Builder::new();
         builder.prefix("opsctl-");
         #[cfg(unix)]
@@ -131,7 +138,10 @@ impl PrivateTempDir {
         }
         let dir = builder.tempdir().map_err(FsError::TempDir)?;
         lock_private_dirs().push(dir.path().to_owned());
-        Ok(Self { dir: Some(dir) })
+        let created = Self { dir: Some(dir) };
+        drop(deferral);
+        crate::interrupt::check()?; // dropping `created` removes the directory
+        Ok(created)
     }
 
     /// The directory's path.
@@ -198,6 +208,26 @@ mod tests {
             std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
             0o600
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_gets_the_umask_default_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("new.txt");
+        write_atomic(&file, b"x").unwrap();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        // Not the 0600 of a temp file: group/other read unless the umask forbids it.
+        assert_ne!(mode, 0o600, "{mode:o}");
+        assert_eq!(mode & 0o600, 0o600);
+    }
+
+    #[test]
+    fn a_very_long_name_still_gets_a_temp_sibling() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("é".repeat(120)); // 240 bytes
+        write_atomic(&file, b"x").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"x");
     }
 
     #[test]

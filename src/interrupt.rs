@@ -9,24 +9,46 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-static REQUESTED: AtomicBool = AtomicBool::new(false);
-static DEFERRALS: AtomicUsize = AtomicUsize::new(0);
-
 /// The user asked the command to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("interrupted")]
 pub struct Interrupted;
 
+/// The flag and the count of live deferrals.
+struct State {
+    requested: AtomicBool,
+    deferrals: AtomicUsize,
+}
+
+impl State {
+    const fn new() -> Self {
+        Self {
+            requested: AtomicBool::new(false),
+            deferrals: AtomicUsize::new(0),
+        }
+    }
+
+    fn request(&self) -> bool {
+        let repeated = self.requested.swap(true, Ordering::SeqCst);
+        repeated || self.deferrals.load(Ordering::SeqCst) == 0
+    }
+
+    fn requested(&self) -> bool {
+        self.requested.load(Ordering::SeqCst)
+    }
+}
+
+static STATE: State = State::new();
+
 /// Records an interrupt. Returns `true` when the process should exit now:
 /// nothing deferred it, or this is a repeated request.
 pub fn request() -> bool {
-    let repeated = REQUESTED.swap(true, Ordering::SeqCst);
-    repeated || DEFERRALS.load(Ordering::SeqCst) == 0
+    STATE.request()
 }
 
 /// Whether an interrupt has been requested.
 pub fn requested() -> bool {
-    REQUESTED.load(Ordering::SeqCst)
+    STATE.requested()
 }
 
 /// `Err(Interrupted)` once an interrupt has been requested.
@@ -41,17 +63,25 @@ pub fn check() -> Result<(), Interrupted> {
 /// While alive, the first Ctrl-C sets the flag instead of ending the process.
 #[derive(Debug)]
 #[must_use = "the deferral ends when this guard is dropped"]
-pub struct Deferral(());
+pub struct Deferral(&'static State);
 
 /// Defers interrupts until the returned guard is dropped.
 pub fn defer() -> Deferral {
-    DEFERRALS.fetch_add(1, Ordering::SeqCst);
-    Deferral(())
+    STATE.deferrals.fetch_add(1, Ordering::SeqCst);
+    Deferral(&STATE)
 }
 
 impl Drop for Deferral {
     fn drop(&mut self) {
-        DEFERRALS.fetch_sub(1, Ordering::SeqCst);
+        self.0.deferrals.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("requested", &self.requested())
+            .finish_non_exhaustive()
     }
 }
 
@@ -59,17 +89,22 @@ impl Drop for Deferral {
 mod tests {
     use super::*;
 
-    // One test owns the process-wide flag, so the steps run in order.
+    // A state of its own, so tests elsewhere never see a requested interrupt.
     #[test]
     fn deferral_turns_the_first_interrupt_into_a_flag() {
-        assert!(check().is_ok());
-        let guard = defer();
-        assert!(!request(), "a deferred first interrupt must not exit");
-        assert_eq!(check(), Err(Interrupted));
-        assert!(request(), "a second interrupt exits even when deferred");
-        drop(guard);
-        REQUESTED.store(false, Ordering::SeqCst);
-        assert!(request(), "without a deferral the first interrupt exits");
-        REQUESTED.store(false, Ordering::SeqCst);
+        let state = State::new();
+        assert!(!state.requested());
+        state.deferrals.fetch_add(1, Ordering::SeqCst);
+        assert!(!state.request(), "a deferred first interrupt must not exit");
+        assert!(state.requested());
+        assert!(
+            state.request(),
+            "a second interrupt exits even when deferred"
+        );
+        let fresh = State::new();
+        assert!(
+            fresh.request(),
+            "without a deferral the first interrupt exits"
+        );
     }
 }

@@ -19,13 +19,9 @@ pub struct CompletionsArgs {
 
 /// Prints the script for the chosen shell.
 pub fn run(args: CompletionsArgs) -> anyhow::Result<Outcome> {
-    let script = script(args.shell);
     // No configuration is needed to print a script, so no Printer either:
     // a broken opsctl.toml must not stop completions from loading.
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    out.write_all(&script)?;
-    out.flush()?;
+    super::output::write_stdout(&script(args.shell))?;
     Ok(Outcome::Success)
 }
 

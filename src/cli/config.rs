@@ -2,8 +2,9 @@
 
 use std::io::Write;
 
+use clap::builder::PossibleValuesParser;
 use clap::{Args, Subcommand};
-use comfy_table::{Attribute, Cell};
+use comfy_table::{Attribute, Cell, ColumnConstraint};
 
 use super::output::HumanReport;
 use super::{Outcome, Printer, Session};
@@ -35,7 +36,7 @@ KEY, print only that value (or, with -o json, that entry).")]
     /// Print the config files that are read
     #[command(long_about = "\
 Print the config files opsctl reads, one path per line, lowest precedence first. With -o json, \
-every candidate is listed with its layer and status (read, not_found, disabled). Files are \
+every candidate is listed with its layer and status (found, not_found, disabled). Files are \
 listed even when they do not parse, so a broken file can be found and fixed.")]
     Path,
 }
@@ -43,6 +44,7 @@ listed even when they do not parse, so a broken file can be found and fixed.")]
 #[derive(Debug, Args)]
 struct ShowArgs {
     /// Show only this key (e.g. `color`)
+    #[arg(value_parser = PossibleValuesParser::new(KEYS.iter().map(|k| k.key)))]
     key: Option<String>,
 }
 
@@ -70,7 +72,7 @@ pub fn run(session: &Session, args: ConfigArgs) -> anyhow::Result<Outcome> {
         ConfigCommand::Path => {
             // Locating files needs no parsing, so this works while a file is broken.
             let options = session.load_options()?;
-            let files = crate::config::locate(&options).map_err(anyhow::Error::new)?;
+            let files = crate::config::locate(&options);
             let printer = session.printer_without_files()?;
             let report = ConfigPathsReport { files };
             if printer.format() == OutputFormat::Human
@@ -120,6 +122,12 @@ impl HumanReport for ConfigReport {
     fn write_human(&self, printer: &Printer, out: &mut dyn Write) -> std::io::Result<()> {
         let mut table = printer.table();
         table.set_header(["KEY", "VALUE", "ORIGIN", "VARIABLE"]);
+        // Identifiers must not break mid-word; values and origins (paths) wrap.
+        for index in [0, 3] {
+            if let Some(column) = table.column_mut(index) {
+                column.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
         for e in &self.entries {
             let mut origin = Cell::new(e.origin.to_string());
             if e.origin == Origin::Default {

@@ -3,6 +3,7 @@
 use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use anstyle::{AnsiColor, Style};
 
@@ -52,18 +53,34 @@ pub const EXIT_STATUS: &[(u8, &str)] = &[
     (130, "interrupted (Ctrl-C or SIGTERM)"),
 ];
 
-/// `EXIT_STATUS` as a help footer.
-pub const EXIT_STATUS_HELP: &str = "\
-Exit status:
-  0    success
-  1    negative verdict: gate failed, threshold breached, --check found drift or an unsealed secret
-  2    usage or input error: bad flag, malformed file, missing key or value
-  3    inconclusive: the gate could not decide (no data, too many errors)
-  130  interrupted (Ctrl-C or SIGTERM)";
+/// `EXIT_STATUS` as the footer of `opsctl --help`.
+pub fn exit_status_help() -> String {
+    let mut footer = String::from("Exit status:");
+    for (code, meaning) in EXIT_STATUS {
+        footer.push_str(&format!("\n  {code:<4} {meaning}"));
+    }
+    footer
+}
 
-/// Whether errors on stderr are coloured, decided before configuration is
-/// read (a broken config file must still produce a readable error): the
-/// `--color` flag, then `OPSCTL_COLOR`, then the terminal and `NO_COLOR`.
+/// stdout was closed by its reader (`opsctl … | head`): the reader has all
+/// it wanted, so opsctl exits 0 quietly. Raised only by the stdout writers,
+/// so a broken pipe to some other process is still an error.
+#[derive(Debug, thiserror::Error)]
+#[error("stdout was closed")]
+pub struct StdoutClosed;
+
+/// Whether stderr is coloured, once the configuration has decided it.
+static STDERR_COLOR: OnceLock<bool> = OnceLock::new();
+
+/// Records the configured colour for stderr, so errors raised after the
+/// configuration was read follow it (`color = "never"` in opsctl.toml).
+pub fn remember_stderr_color(colored: bool) {
+    let _ = STDERR_COLOR.set(colored);
+}
+
+/// Whether errors on stderr are coloured before configuration is read (a
+/// broken config file must still produce a readable error): the `--color`
+/// flag, then `OPSCTL_COLOR`, then the terminal and `NO_COLOR`.
 pub fn error_color(args: &[OsString]) -> clap::ColorChoice {
     let from_flag = args.iter().enumerate().rev().find_map(|(i, a)| {
         let a = a.to_str()?;
@@ -82,6 +99,9 @@ pub fn error_color(args: &[OsString]) -> clap::ColorChoice {
 }
 
 fn stderr_colored(choice: clap::ColorChoice) -> bool {
+    if let Some(&configured) = STDERR_COLOR.get() {
+        return configured;
+    }
     match choice {
         clap::ColorChoice::Always => true,
         clap::ColorChoice::Never => false,
@@ -91,56 +111,90 @@ fn stderr_colored(choice: clap::ColorChoice) -> bool {
     }
 }
 
-/// Prints a clap error (or help / version) and returns its exit code.
+/// Prints a clap error (or help / version) and returns its exit code: 0
+/// for help and version (also when stdout was closed early), 2 for a usage
+/// error or when help could not be written.
 pub fn clap_error(err: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    // Help and version go to stdout; a closed pipe there is not an error.
-    match err.print() {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        _ => {}
-    }
+    let printed = err.print();
     match err.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => match printed {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                let err = anyhow::Error::new(e).context("cannot write to stdout");
+                let _ = std::io::stderr().write_all(format_error(&err, false).as_bytes());
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
         _ => ExitCode::from(EXIT_USAGE),
     }
 }
 
 /// Prints an error with its whole cause chain and returns the exit code its
-/// kind calls for: 130 for an interrupt, 0 for a closed stdout pipe (the
-/// reader has all it wanted), 2 for everything else.
+/// kind calls for: 130 for an interrupt, 0 for a closed stdout (the reader
+/// has all it wanted), 2 for everything else.
 pub fn report_error(err: &anyhow::Error, color: clap::ColorChoice) -> ExitCode {
-    if is_broken_pipe(err) {
-        return ExitCode::SUCCESS;
+    let (code, print) = disposition(err);
+    if print {
+        let text = format_error(err, stderr_colored(color));
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
-    let interrupted = err
-        .chain()
-        .any(|e| e.downcast_ref::<crate::interrupt::Interrupted>().is_some());
-    let text = format_error(err, stderr_colored(color));
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
-    ExitCode::from(if interrupted {
-        EXIT_INTERRUPTED
-    } else {
-        EXIT_USAGE
-    })
+    ExitCode::from(code)
 }
 
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+/// The exit code for an error, and whether to print it. A closed stdout and
+/// Ctrl-C (the terminal already shows ^C) say nothing.
+fn disposition(err: &anyhow::Error) -> (u8, bool) {
+    if err.downcast_ref::<StdoutClosed>().is_some() {
+        (0, false)
+    } else if err
+        .chain()
+        .any(|e| e.downcast_ref::<crate::interrupt::Interrupted>().is_some())
+    {
+        (EXIT_INTERRUPTED, false)
+    } else {
+        (EXIT_USAGE, true)
+    }
+}
+
+/// A message with advice on what to do next, attached as anyhow context:
+/// it prints as an ordinary link of the chain, and its advice as a `hint:`
+/// line after the chain.
+#[derive(Debug)]
+pub struct Hint {
+    message: String,
+    hint: String,
+}
+
+impl Hint {
+    /// `message` as the link, `hint` as the advice.
+    pub fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Hint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// `error: <what failed>` then one `caused by:` line per link of the chain;
-/// lines after the first of a message (excerpts) are indented under it.
+/// lines after the first of a message (excerpts) are indented under it; the
+/// advice of the outermost [`Hint`] in the chain comes last.
 pub fn format_error(err: &anyhow::Error, color: bool) -> String {
-    let (red, bold) = if color {
+    let (red, bold, cyan) = if color {
         (
             Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
             Style::new().bold(),
+            Style::new().fg_color(Some(AnsiColor::Cyan.into())).bold(),
         )
     } else {
-        (Style::new(), Style::new())
+        (Style::new(), Style::new(), Style::new())
     };
     let mut out = String::new();
     for (i, cause) in err.chain().enumerate() {
@@ -160,6 +214,10 @@ pub fn format_error(err: &anyhow::Error, color: bool) -> String {
             out.push('\n');
         }
     }
+    // anyhow finds a context of type Hint at any depth of the chain.
+    if let Some(h) = err.downcast_ref::<Hint>() {
+        out.push_str(&format!("  {cyan}hint{cyan:#}: {}\n", h.hint));
+    }
     out
 }
 
@@ -168,12 +226,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_help_footer_matches_the_table() {
-        let mut footer = String::from("Exit status:");
-        for (code, meaning) in EXIT_STATUS {
-            footer.push_str(&format!("\n  {code:<4} {meaning}"));
+    fn the_help_footer_lists_every_code() {
+        let footer = exit_status_help();
+        for (code, _) in EXIT_STATUS {
+            assert!(footer.contains(&format!("\n  {code:<4} ")), "{footer}");
         }
-        assert_eq!(footer, EXIT_STATUS_HELP);
     }
 
     #[test]
@@ -183,6 +240,16 @@ mod tests {
         assert_eq!(
             format_error(&err, false),
             "error: cannot load configuration\n  caused by: x.toml:2:1: unknown key\n               |\n             2 | k = 1\n"
+        );
+    }
+
+    #[test]
+    fn hints_come_after_the_chain() {
+        let err = anyhow::anyhow!("x.toml:1:1: bad")
+            .context(Hint::new("cannot load configuration", "fix the file"));
+        assert_eq!(
+            format_error(&err, false),
+            "error: cannot load configuration\n  caused by: x.toml:1:1: bad\n  hint: fix the file\n"
         );
     }
 
@@ -200,10 +267,14 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_pipe_anywhere_in_the_chain_is_recognised() {
-        let err = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
-            .context("writing the report");
-        assert!(is_broken_pipe(&err));
-        assert!(!is_broken_pipe(&anyhow::anyhow!("other")));
+    fn only_a_closed_stdout_exits_quietly() {
+        let closed = anyhow::Error::new(StdoutClosed).context("writing the report");
+        assert_eq!(disposition(&closed), (0, false));
+        // A broken pipe to some other process is an error like any other.
+        let other = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            .context("feeding a child process");
+        assert_eq!(disposition(&other), (EXIT_USAGE, true));
+        let interrupted = anyhow::Error::new(crate::interrupt::Interrupted).context("sealing");
+        assert_eq!(disposition(&interrupted), (EXIT_INTERRUPTED, false));
     }
 }

@@ -142,9 +142,14 @@ fn examples_section(roff: &mut Roff, examples: &[examples::Example]) {
 }
 
 fn see_also_section(roff: &mut Roff, cmd: &clap::Command, path: &str) {
+    // The parent pages, nearest last: opsctl(1), opsctl-config(1), …
     let mut refs: Vec<String> = Vec::new();
     if !path.is_empty() {
         refs.push("opsctl(1)".to_owned());
+        let words: Vec<&str> = path.split(' ').collect();
+        for depth in 1..words.len() {
+            refs.push(format!("opsctl-{}(1)", words[..depth].join("-")));
+        }
     }
     let prefix = if path.is_empty() {
         "opsctl".to_owned()
@@ -190,6 +195,24 @@ mod tests {
         }
         assert!(
             !text.contains(env!("OPSCTL_GIT_COMMIT")) || env!("OPSCTL_GIT_COMMIT") == "unknown"
+        );
+    }
+
+    #[test]
+    fn a_nested_page_refers_to_its_parents() {
+        let pages = pages();
+        let (_, body) = pages
+            .iter()
+            .find(|(n, _)| n == "opsctl-config-show.1")
+            .unwrap();
+        let text = String::from_utf8_lossy(body);
+        let see_also = text
+            .split(".SH \"SEE ALSO\"")
+            .nth(1)
+            .expect("SEE ALSO section");
+        assert!(
+            see_also.contains("opsctl(1), opsctl\\-config(1)"),
+            "{see_also}"
         );
     }
 

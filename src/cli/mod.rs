@@ -66,6 +66,8 @@ pub struct Cli {
 #[derive(Debug, Args)]
 struct GlobalArgs {
     /// Run as if opsctl was started in DIR
+    ///
+    /// Relative paths in other options (such as --config) are then relative to DIR.
     #[arg(
         short = 'C',
         global = true,
@@ -76,12 +78,12 @@ struct GlobalArgs {
     directory: Option<PathBuf>,
 
     /// Read this project config file instead of searching for opsctl.toml
+    ///
+    /// Also set by OPSCTL_CONFIG (an empty value counts as unset). `--config <(cmd)` works too.
     #[arg(
         long,
         global = true,
         value_name = "FILE",
-        env = "OPSCTL_CONFIG",
-        hide_env_values = true,
         value_hint = clap::ValueHint::FilePath,
         conflicts_with = "no_config",
         help_heading = "Global options"
@@ -146,7 +148,7 @@ enum Command {
 
 /// The clap command tree, with examples and exit codes added to long help.
 pub fn command() -> clap::Command {
-    let cmd = Cli::command().after_long_help(exit::EXIT_STATUS_HELP);
+    let cmd = Cli::command().after_long_help(exit::exit_status_help());
     examples::attach(cmd)
 }
 
@@ -220,7 +222,7 @@ impl Session {
         }
         Ok(LoadOptions {
             cwd,
-            explicit_file: g.config.clone(),
+            explicit_file: self.explicit_config().map(|(path, _)| path),
             skip_files: g.no_config,
             user_config_home: user_config_home(),
             env: config_env_vars(),
@@ -228,10 +230,26 @@ impl Session {
         })
     }
 
+    /// The project file named by `--config` or `OPSCTL_CONFIG` (an empty
+    /// variable counts as unset), with where it was named.
+    fn explicit_config(&self) -> Option<(PathBuf, &'static str)> {
+        if self.global.no_config {
+            return None;
+        }
+        if let Some(path) = &self.global.config {
+            return Some((path.clone(), "--config"));
+        }
+        std::env::var_os("OPSCTL_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map(|v| (PathBuf::from(v), "OPSCTL_CONFIG"))
+    }
+
     /// Loads the merged configuration and the printer it implies.
     fn load_config(&self) -> anyhow::Result<(LoadedConfig, Printer)> {
-        let loaded =
-            crate::config::load(&self.load_options()?).context("cannot load configuration")?;
+        let loaded = crate::config::load(&self.load_options()?).map_err(|e| {
+            let hint = self.config_error_hint(&e);
+            anyhow::Error::new(e).context(exit::Hint::new("cannot load configuration", hint))
+        })?;
         let printer = Printer::new(&loaded.config, self.global.quiet, self.global.verbose);
         for file in &loaded.files {
             let (layer, status) = (file.layer.as_str(), file.status.as_str());
@@ -245,9 +263,7 @@ impl Session {
         }
         Ok((loaded, printer))
     }
-}
 
-impl Session {
     /// A printer from defaults, `OPSCTL_*` variables and flags only, for
     /// commands that must work while a config file is broken.
     fn printer_without_files(&self) -> anyhow::Result<Printer> {
@@ -255,12 +271,38 @@ impl Session {
             skip_files: true,
             ..self.load_options()?
         };
-        let loaded = crate::config::load(&options).context("cannot load configuration")?;
+        let loaded = crate::config::load(&options).map_err(|e| {
+            let hint = self.config_error_hint(&e);
+            anyhow::Error::new(e).context(exit::Hint::new("cannot load configuration", hint))
+        })?;
         Ok(Printer::new(
             &loaded.config,
             self.global.quiet,
             self.global.verbose,
         ))
+    }
+
+    /// What to do about a configuration error, in the user's terms.
+    fn config_error_hint(&self, err: &crate::config::ConfigError) -> String {
+        use crate::config::ConfigError;
+        match err {
+            ConfigError::Env { var, .. } => {
+                format!("unset {var} or give it one of the listed values")
+            }
+            ConfigError::Flag { .. } => {
+                "see `opsctl --help` for the values each flag takes".to_owned()
+            }
+            ConfigError::Missing { .. } => match self.explicit_config() {
+                Some((_, "OPSCTL_CONFIG")) => {
+                    "the path comes from OPSCTL_CONFIG; unset it to search for opsctl.toml"
+                        .to_owned()
+                }
+                _ => "check the path given to --config".to_owned(),
+            },
+            _ => "fix the file, or pass --no-config to read no config file \
+                  (`opsctl config path` lists the files read)"
+                .to_owned(),
+        }
     }
 }
 

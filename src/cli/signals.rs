@@ -9,7 +9,9 @@ pub fn install() {
     let _ = ctrlc::set_handler(|| {
         if crate::interrupt::request() {
             crate::fsx::remove_private_temp_dirs();
-            let _ = console::Term::stderr().show_cursor();
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                let _ = console::Term::stderr().show_cursor();
+            }
             std::process::exit(i32::from(super::exit::EXIT_INTERRUPTED));
         }
     });

@@ -22,6 +22,14 @@ pub enum ConfigError {
         /// The file that was asked for.
         path: PathBuf,
     },
+    /// Something other than a readable file sits where a config file should be.
+    #[error("{} is {what}, not a config file", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What is there instead.
+        what: &'static str,
+    },
     /// A config file is not valid TOML or does not fit the schema.
     #[error("{}:{line}:{column}: {message}\n{excerpt}", path.display())]
     Invalid {
@@ -44,6 +52,13 @@ pub enum ConfigError {
         /// Its value.
         value: String,
         /// What the key accepts.
+        message: String,
+    },
+    /// The layers passed their checks one by one but not together: a bug in
+    /// opsctl, not in the user's files.
+    #[error("internal error merging configuration layers: {message}")]
+    Merge {
+        /// What the schema rejected.
         message: String,
     },
     /// A command-line flag holds a value its key does not accept.

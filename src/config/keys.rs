@@ -43,12 +43,7 @@ impl KeyInfo {
                 _ => Err("expected true or false (also 1/0, yes/no, on/off)".to_owned()),
             },
             KeyKind::Choice(names) => {
-                let text = text.trim();
-                if names.contains(&text) {
-                    Ok(toml::Value::String(text.to_owned()))
-                } else {
-                    Err(format!("expected one of: {}", names.join(", ")))
-                }
+                super::schema::choice(text, names).map(|i| toml::Value::String(names[i].to_owned()))
             }
             KeyKind::Str => Ok(toml::Value::String(text.to_owned())),
             KeyKind::StrList => Ok(toml::Value::Array(
@@ -185,7 +180,7 @@ mod tests {
             kind: KeyKind::Choice(&["a", "b"]),
             help: "",
         };
-        assert_eq!(c.parse_env(" b ").unwrap(), toml::Value::String("b".into()));
+        assert_eq!(c.parse_env(" B ").unwrap(), toml::Value::String("b".into()));
         assert!(c.parse_env("z").unwrap_err().contains("a, b"));
         let l = KeyInfo {
             key: "l",

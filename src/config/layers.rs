@@ -49,6 +49,7 @@ pub enum Origin {
     /// The user config file.
     User {
         /// The file.
+        #[serde(serialize_with = "lossy_path")]
         path: PathBuf,
         /// 1-based line of the key.
         line: usize,
@@ -56,6 +57,7 @@ pub enum Origin {
     /// The project config file.
     Project {
         /// The file.
+        #[serde(serialize_with = "lossy_path")]
         path: PathBuf,
         /// 1-based line of the key.
         line: usize,
@@ -133,6 +135,7 @@ pub struct ConfigFile {
     /// The layer it feeds.
     pub layer: FileLayer,
     /// The file, or where it would be.
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     /// Whether it was read.
     pub status: FileStatus,
@@ -151,15 +154,29 @@ pub struct LoadedConfig {
     pub warnings: Vec<String>,
 }
 
+/// Paths go into JSON as text; bytes that are not UTF-8 become U+FFFD
+/// rather than failing the whole report.
+fn lossy_path<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
+}
+
 /// Reads every layer and merges them, later layers winning.
 pub fn load(opts: &LoadOptions) -> Result<LoadedConfig, ConfigError> {
     let mut merged = toml::Table::new();
     let mut origins = BTreeMap::new();
     let mut warnings = Vec::new();
 
-    let files = locate(opts)?;
+    let files = locate(opts);
+    let explicit_path = opts.explicit_file.as_ref().map(|p| opts.cwd.join(p));
+    if let Some(path) = &explicit_path
+        && !opts.skip_files
+        && !exists(path)
+    {
+        return Err(ConfigError::Missing { path: path.clone() });
+    }
     for file in files.iter().filter(|f| f.status == FileStatus::Found) {
-        let layer = read_file_layer(&file.path)?;
+        let explicit = explicit_path.as_ref() == Some(&file.path);
+        let layer = read_file_layer(&file.path, explicit)?;
         let path = file.path.clone();
         let kind = file.layer;
         apply(&mut merged, &mut origins, layer.table, |key| {
@@ -211,11 +228,11 @@ pub fn load(opts: &LoadOptions) -> Result<LoadedConfig, ConfigError> {
         );
     }
 
-    // Every layer was checked on its own, so the merge fits the schema.
+    // Every layer was checked on its own, so the merge fits the schema;
+    // failing here would be a bug in the layering, reported as such.
     let config = toml::Value::Table(merged)
         .try_into()
-        .map_err(|e: toml::de::Error| ConfigError::Flag {
-            flag: "configuration".to_owned(),
+        .map_err(|e: toml::de::Error| ConfigError::Merge {
             message: e.message().to_owned(),
         })?;
     Ok(LoadedConfig {
@@ -228,12 +245,12 @@ pub fn load(opts: &LoadOptions) -> Result<LoadedConfig, ConfigError> {
 
 /// The config files to read, lowest precedence first, without reading them:
 /// the user file, then the project file (`--config`, or the nearest
-/// `opsctl.toml`). Fails only when a file named with `--config` is missing.
-pub fn locate(opts: &LoadOptions) -> Result<Vec<ConfigFile>, ConfigError> {
+/// `opsctl.toml`). Never fails, so the files can be listed while one is broken.
+pub fn locate(opts: &LoadOptions) -> Vec<ConfigFile> {
     let status = |path: &Path| {
         if opts.skip_files {
             FileStatus::Disabled
-        } else if path.is_file() {
+        } else if exists(path) {
             FileStatus::Found
         } else {
             FileStatus::NotFound
@@ -249,10 +266,7 @@ pub fn locate(opts: &LoadOptions) -> Result<Vec<ConfigFile>, ConfigError> {
         });
     }
     let project = match &opts.explicit_file {
-        Some(path) if !opts.skip_files && !path.is_file() => {
-            return Err(ConfigError::Missing { path: path.clone() });
-        }
-        Some(path) => path.clone(),
+        Some(path) => opts.cwd.join(path),
         None => find_project_file(&opts.cwd).unwrap_or_else(|| opts.cwd.join(PROJECT_FILE_NAME)),
     };
     files.push(ConfigFile {
@@ -260,7 +274,13 @@ pub fn locate(opts: &LoadOptions) -> Result<Vec<ConfigFile>, ConfigError> {
         status: status(&project),
         path: project,
     });
-    Ok(files)
+    files
+}
+
+/// Whether anything is at `path`, a broken symbolic link included (so it is
+/// reported rather than silently passed over).
+fn exists(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
 }
 
 /// The first `opsctl.toml` in `start` or one of its parents.
@@ -268,7 +288,7 @@ fn find_project_file(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .map(|dir| dir.join(PROJECT_FILE_NAME))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| exists(candidate))
 }
 
 /// A parsed, schema-checked config file and the line of each leaf key.
@@ -277,7 +297,21 @@ struct FileLayerData {
     lines: BTreeMap<String, usize>,
 }
 
-fn read_file_layer(path: &Path) -> Result<FileLayerData, ConfigError> {
+/// Reads and checks one file. A file named explicitly may be a pipe
+/// (`--config <(…)`); a discovered one must be a regular file.
+fn read_file_layer(path: &Path, explicit: bool) -> Result<FileLayerData, ConfigError> {
+    let not_a_file = |what: &'static str| ConfigError::NotAFile {
+        path: path.to_owned(),
+        what,
+    };
+    match std::fs::metadata(path) {
+        Err(_) if path.symlink_metadata().is_ok() => {
+            return Err(not_a_file("a broken symbolic link"));
+        }
+        Ok(meta) if meta.is_dir() => return Err(not_a_file("a directory")),
+        Ok(meta) if !meta.is_file() && !explicit => return Err(not_a_file("not a regular file")),
+        _ => {}
+    }
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_owned(),
         source,
@@ -374,24 +408,32 @@ fn explain_toml_message(message: &str) -> String {
     out
 }
 
-/// The candidate most like `word`, if any is close enough to be a likely typo.
+/// The candidate most like `word`, if one is close enough to be a likely
+/// typo: at most two edits (one for short words), and fewer than the word's length.
 fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_ascii_lowercase();
+    let limit = if word.chars().count() <= 4 { 1 } else { 2 };
     candidates
         .iter()
-        .map(|c| (strsim::jaro_winkler(word, c), *c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&word, &c.to_ascii_lowercase()),
+                *c,
+            )
+        })
+        .filter(|(distance, _)| *distance <= limit && *distance < word.chars().count())
+        .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
 }
 
 fn unknown_env_warning(var: &str) -> String {
+    // Every name shares the OPSCTL_ prefix; compare what follows it.
     let names: Vec<String> = KEYS.iter().map(|k| k.env_var()).collect();
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    match closest(var, &refs) {
-        Some(best) => format!("ignoring unknown variable {var}; did you mean {best}?"),
-        None => {
-            format!("ignoring unknown variable {var} (`opsctl config show` lists the known ones)")
-        }
+    let suffixes: Vec<&str> = names.iter().map(|n| &n["OPSCTL_".len()..]).collect();
+    let suffix = var.strip_prefix("OPSCTL_").unwrap_or(var);
+    match closest(suffix, &suffixes) {
+        Some(best) => format!("ignoring unknown variable {var}; did you mean OPSCTL_{best}?"),
+        None => format!("ignoring unknown variable {var}: it is not an opsctl setting"),
     }
 }
 
@@ -502,6 +544,17 @@ mod tests {
             excerpt(text, start..start + 6),
             "  |\n2 | colour = 1\n  | ^^^^^^"
         );
+    }
+
+    #[test]
+    fn suggestions_are_only_for_likely_typos() {
+        let names = ["OUTPUT", "COLOR", "NO_INPUT"];
+        assert_eq!(closest("OUTPT", &names), Some("OUTPUT"));
+        assert_eq!(closest("COLOUR", &names), Some("COLOR"));
+        for unrelated in ["X", "TOKEN", "LOG", "HOME", "DEBUG"] {
+            assert_eq!(closest(unrelated, &names), None, "{unrelated}");
+        }
+        assert!(unknown_env_warning("OPSCTL_DEBUG").ends_with("not an opsctl setting"));
     }
 
     #[test]

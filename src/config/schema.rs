@@ -20,7 +20,7 @@ pub struct Config {
 
 /// How a command prints its report on stdout.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum OutputFormat {
     /// Tables and text for people; may change between versions.
     #[default]
@@ -34,9 +34,19 @@ impl OutputFormat {
     pub const NAMES: &'static [&'static str] = &["human", "json"];
 }
 
+impl TryFrom<String> for OutputFormat {
+    type Error = String;
+    fn try_from(name: String) -> Result<Self, String> {
+        match choice(&name, Self::NAMES)? {
+            0 => Ok(Self::Human),
+            _ => Ok(Self::Json),
+        }
+    }
+}
+
 /// When terminal output is coloured.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum ColorMode {
     /// Colour when the stream is a terminal and `NO_COLOR`/`TERM=dumb` do not say otherwise.
     #[default]
@@ -52,9 +62,46 @@ impl ColorMode {
     pub const NAMES: &'static [&'static str] = &["auto", "always", "never"];
 }
 
+impl TryFrom<String> for ColorMode {
+    type Error = String;
+    fn try_from(name: String) -> Result<Self, String> {
+        match choice(&name, Self::NAMES)? {
+            0 => Ok(Self::Auto),
+            1 => Ok(Self::Always),
+            _ => Ok(Self::Never),
+        }
+    }
+}
+
+/// The index of `name` in `names`, ignoring case, or an error listing them.
+pub(crate) fn choice(name: &str, names: &[&str]) -> Result<usize, String> {
+    names
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| format!("`{name}` is not one of: {}", names.join(", ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_case_insensitive_and_errors_list_the_choices() {
+        assert_eq!(
+            ColorMode::try_from("NEVER".to_owned()),
+            Ok(ColorMode::Never)
+        );
+        assert_eq!(
+            OutputFormat::try_from("yaml".to_owned()),
+            Err("`yaml` is not one of: human, json".to_owned())
+        );
+        let err = toml::from_str::<Config>("color = 1").unwrap_err();
+        assert!(
+            err.message().contains("expected a string"),
+            "{}",
+            err.message()
+        );
+    }
 
     #[test]
     fn every_listed_name_parses() {

@@ -35,6 +35,10 @@ fn precedence_is_flag_then_env_then_project_then_user() {
 
     // user file alone sets no_input; project beats user for color
     let report = show_json(&mut s.cmd());
+    assert_eq!(
+        entry(&report, "output")["origin"],
+        serde_json::json!({"kind": "flag", "flag": "--output"})
+    );
     let color = entry(&report, "color");
     assert_eq!(color["value"], "always");
     assert_eq!(color["origin"]["kind"], "project");
@@ -177,7 +181,13 @@ fn show_an_unknown_key_is_an_error_with_a_suggestion() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr("error: unknown config key `colour`; did you mean `color`?\n");
+        .stderr(predicate::str::contains(
+            "invalid value 'colour' for '[KEY]'",
+        ))
+        .stderr(predicate::str::contains(
+            "[possible values: output, color, no_input]",
+        ))
+        .stderr(predicate::str::contains("a similar value exists: 'color'"));
 }
 
 #[test]
@@ -193,7 +203,10 @@ fn a_malformed_project_file_names_file_line_and_column() {
             "error: cannot load configuration\n  caused by: {}:2:9: ",
             file.display()
         )))
-        .stderr(predicate::str::contains("2 | color = always"));
+        .stderr(predicate::str::contains("2 | color = always"))
+        .stderr(predicate::str::ends_with(
+            "  hint: fix the file, or pass --no-config to read no config file (`opsctl config path` lists the files read)\n",
+        ));
 }
 
 #[test]
@@ -229,9 +242,10 @@ fn a_bad_environment_value_names_the_variable() {
         .args(["config", "show"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "environment variable OPSCTL_OUTPUT=\"yaml\": expected one of: human, json",
-        ));
+        .stderr(
+            "error: cannot load configuration\n  caused by: environment variable OPSCTL_OUTPUT=\"yaml\": \
+             `yaml` is not one of: human, json\n  hint: unset OPSCTL_OUTPUT or give it one of the listed values\n",
+        );
 }
 
 #[test]
@@ -268,7 +282,81 @@ fn explicit_config_replaces_the_search_and_must_exist() {
         .args(["--config", "missing.toml", "config", "show"])
         .assert()
         .code(2)
-        .stderr("error: cannot load configuration\n  caused by: config file missing.toml does not exist\n");
+        .stderr(format!(
+            "error: cannot load configuration\n  caused by: config file {} does not exist\n  \
+             hint: check the path given to --config\n",
+            s.work().join("missing.toml").display()
+        ));
+    s.cmd()
+        .env("OPSCTL_CONFIG", "missing.toml")
+        .args(["config", "show"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "hint: the path comes from OPSCTL_CONFIG",
+        ));
+    // An empty variable counts as unset: the search finds work/opsctl.toml.
+    s.cmd()
+        .env("OPSCTL_CONFIG", "")
+        .args(["config", "show", "color"])
+        .assert()
+        .success()
+        .stdout("always\n");
+    // Process substitution hands over a pipe, which an explicit --config accepts.
+    let out = std::process::Command::new("bash")
+        .current_dir(s.work())
+        .env("HOME", s.home())
+        .args([
+            "-c",
+            &format!(
+                "{} --config <(echo 'color = \"never\"') config show color",
+                crate::support::OPSCTL
+            ),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "never\n", "{out:?}");
+}
+
+#[test]
+fn something_that_is_not_a_file_is_an_error_not_skipped() {
+    let s = Sandbox::new();
+    s.write("work/opsctl.toml", "color = \"never\"\n");
+    std::fs::create_dir_all(s.work().join("sub/opsctl.toml")).unwrap();
+    s.cmd()
+        .current_dir(s.work().join("sub"))
+        .args(["config", "show"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "opsctl.toml is a directory, not a config file",
+        ));
+    // config path still lists it, so it can be found
+    s.cmd()
+        .current_dir(s.work().join("sub"))
+        .args(["config", "path"])
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with("sub/opsctl.toml\n"));
+}
+
+#[test]
+fn the_error_for_a_bad_enum_value_lists_the_choices() {
+    let s = Sandbox::new();
+    s.write("work/opsctl.toml", "color = \"sometimes\"\n");
+    s.cmd()
+        .args(["config", "show"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "opsctl.toml:1:9: `sometimes` is not one of: auto, always, never",
+        ));
+    s.write("work/opsctl.toml", "color = \"NEVER\"\n");
+    s.cmd()
+        .args(["config", "show", "color"])
+        .assert()
+        .success()
+        .stdout("never\n");
 }
 
 #[test]
@@ -285,6 +373,48 @@ fn no_config_ignores_even_a_broken_file() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
+fn path_lists_a_missing_explicit_file_as_not_found() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["--config", "missing.toml", "config", "path", "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report = assert_matches_schema("config-path.schema.json", &out);
+    assert_eq!(
+        report["files"][1],
+        serde_json::json!({
+            "layer": "project",
+            "path": s.work().join("missing.toml").display().to_string(),
+            "status": "not_found"
+        })
+    );
+}
+
+#[test]
+fn a_failed_stdout_write_says_so() {
+    let s = Sandbox::new();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = s
+        .std_cmd()
+        .args(["config", "show"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot write to stdout\n  caused by: No space left on device (os error 28)\n"
+    );
 }
 
 #[test]
@@ -364,4 +494,55 @@ fn verbose_says_which_files_were_read() {
         .assert()
         .success()
         .stderr("");
+}
+
+#[test]
+fn a_directory_or_non_utf8_file_as_config_is_a_clear_error() {
+    let s = Sandbox::new();
+    std::fs::create_dir_all(s.work().join("conf.d")).unwrap();
+    s.cmd()
+        .args(["--config", "conf.d", "config", "show"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "conf.d is a directory, not a config file",
+        ));
+    std::fs::write(s.work().join("opsctl.toml"), b"color = \"\xff\"\n").unwrap();
+    s.cmd()
+        .args(["config", "show"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read config file"))
+        .stderr(predicate::str::contains("valid UTF-8"));
+}
+
+#[test]
+fn paths_that_are_not_utf8_still_give_valid_json() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = Sandbox::new();
+    let odd = s.work().join(std::ffi::OsStr::from_bytes(b"bad\xffdir"));
+    std::fs::create_dir_all(&odd).unwrap();
+    std::fs::write(odd.join("opsctl.toml"), "color = \"never\"\n").unwrap();
+    for args in [
+        &["config", "show", "-o", "json"][..],
+        &["config", "path", "-o", "json"],
+    ] {
+        let out = s
+            .cmd()
+            .arg("-C")
+            .arg(&odd)
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let schema = if args[1] == "show" {
+            "config-show.schema.json"
+        } else {
+            "config-path.schema.json"
+        };
+        assert_matches_schema(schema, &out);
+        assert!(String::from_utf8(out).unwrap().contains("bad\u{fffd}dir"));
+    }
 }

@@ -68,23 +68,59 @@ fn clicolor_force_colours_a_pipe_unless_no_color_is_set() {
 #[test]
 fn errors_follow_the_same_colour_rules() {
     let s = Sandbox::new();
+    s.write("work/opsctl.toml", "colour = 1\n");
     s.cmd()
-        .args(["--color", "always", "config", "show", "nope"])
+        .args(["--color", "always", "config", "show"])
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(format!("{ESC}1m{ESC}31merror")));
     s.cmd()
-        .args(["config", "show", "nope"])
+        .args(["config", "show"])
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(
-            "error: unknown config key `nope`",
+            "error: cannot load configuration\n",
         ));
+    s.cmd()
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .args(["config", "show"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(ESC).not());
+}
+
+#[test]
+fn a_configured_colour_applies_to_errors_on_a_terminal() {
+    let s = Sandbox::new();
+    // An error after the configuration is read (stdout fails) on a terminal:
+    // first with the default colour, then with color = "never" in opsctl.toml.
+    let (code, screen) = on_a_tty_status(&s, &[], "config show > /dev/full");
+    assert_eq!(code, Some(2));
+    assert!(screen.contains(ESC), "{screen:?}");
+    s.write("work/opsctl.toml", "color = \"never\"\n");
+    let (code, screen) = on_a_tty_status(&s, &[], "config show > /dev/full");
+    assert_eq!(code, Some(2));
+    assert!(
+        screen.contains("error: cannot write to stdout"),
+        "{screen:?}"
+    );
+    assert!(
+        !screen.contains(ESC),
+        "color = never in opsctl.toml must hold for errors: {screen:?}"
+    );
 }
 
 /// Runs opsctl on a real pseudo-terminal (util-linux `script`) and returns
-/// what the terminal showed.
+/// what the terminal showed; the run must succeed.
 fn on_a_tty(s: &Sandbox, env: &[(&str, &str)], args: &str) -> String {
+    let (code, screen) = on_a_tty_status(s, env, args);
+    assert_eq!(code, Some(0), "{screen}");
+    screen
+}
+
+/// Like [`on_a_tty`], with the exit code.
+fn on_a_tty_status(s: &Sandbox, env: &[(&str, &str)], args: &str) -> (Option<i32>, String) {
     let mut cmd = std::process::Command::new("script");
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -97,8 +133,10 @@ fn on_a_tty(s: &Sandbox, env: &[(&str, &str)], args: &str) -> String {
         cmd.env(k, v);
     }
     let out = cmd.output().expect("script(1) from util-linux runs");
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 #[test]
@@ -169,33 +207,52 @@ fn help_piped_into_head_exits_0() {
     assert!(out.stderr.is_empty());
 }
 
+/// Waits until `pid` has its signal-handler thread and its main thread has
+/// been asleep (blocked writing to the full pipe) for several polls in a row.
+fn wait_until_blocked(pid: u32) {
+    let started = Instant::now();
+    let mut asleep = 0;
+    while asleep < 5 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "opsctl never blocked on its write"
+        );
+        let threads = std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, |d| d.count());
+        let stat =
+            std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/stat")).unwrap_or_default();
+        // The state is the field after the parenthesised command name.
+        let state = stat
+            .rsplit(") ")
+            .next()
+            .and_then(|rest| rest.chars().next());
+        asleep = if threads >= 2 && state == Some('S') {
+            asleep + 1
+        } else {
+            0
+        };
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn ctrl_c_exits_130() {
     let s = Sandbox::new();
-    let (reader, mut writer) = std::io::pipe().unwrap();
-    // Fill the pipe so opsctl blocks on its first write, then interrupt it.
+    let (reader, writer) = std::io::pipe().unwrap();
+    // Keep the pipe full, so opsctl blocks on its first write, then interrupt it.
     let mut filler = writer.try_clone().unwrap();
     let fill = std::thread::spawn(move || {
-        let block = vec![b'x'; 1 << 20];
-        let _ = filler.write_all(&block); // blocks once the pipe is full; EPIPE at the end
+        let _ = filler.write_all(&vec![b'x'; 1 << 20]); // blocks while full; EPIPE at the end
     });
-    std::thread::sleep(Duration::from_millis(200));
     let mut child = s
         .std_cmd()
         .args(["config", "show"])
-        .stdout(writer.try_clone().unwrap())
+        .stdout(writer)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    writer.flush().unwrap();
-    drop(writer);
-    std::thread::sleep(Duration::from_millis(500));
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "opsctl should be blocked writing"
-    );
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    wait_until_blocked(child.id());
+    let kill = std::process::Command::new("bash")
+        .args(["-c", &format!("kill -INT {}", child.id())])
         .status()
         .unwrap();
     assert!(kill.success());
@@ -205,13 +262,69 @@ fn ctrl_c_exits_130() {
             break status;
         }
         assert!(
-            started.elapsed() < Duration::from_secs(10),
+            started.elapsed() < Duration::from_secs(20),
             "opsctl did not stop on SIGINT"
         );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(130));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(stderr, "", "an interrupt prints nothing of its own");
     // Closing the read end fails the filler's blocked write and ends it.
     drop(reader);
     fill.join().unwrap();
+}
+
+#[test]
+fn sigterm_exits_130_too() {
+    let s = Sandbox::new();
+    let (reader, writer) = std::io::pipe().unwrap();
+    let mut filler = writer.try_clone().unwrap();
+    let fill = std::thread::spawn(move || {
+        let _ = filler.write_all(&vec![b'x'; 1 << 20]);
+    });
+    let mut child = s
+        .std_cmd()
+        .args(["config", "show"])
+        .stdout(writer)
+        .spawn()
+        .unwrap();
+    wait_until_blocked(child.id());
+    std::process::Command::new("bash")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    drop(reader);
+    fill.join().unwrap();
+}
+
+#[test]
+fn help_and_version_that_cannot_be_written_exit_2() {
+    let s = Sandbox::new();
+    for arg in ["--help", "--version"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = s.std_cmd().arg(arg).stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{arg}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("No space left on device"),
+            "{out:?}"
+        );
+    }
+}
+
+#[test]
+fn a_usage_error_with_stderr_closed_still_exits_2() {
+    let s = Sandbox::new();
+    let out = s
+        .std_cmd()
+        .arg("--bogus")
+        .stderr(closed_pipe())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
