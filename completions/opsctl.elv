@@ -34,6 +34,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand config 'Show the configuration and where each value comes from'
+            cand secrets 'Seal secrets files so they can be committed (SOPS-compatible, age)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -96,6 +97,108 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         }
         &'opsctl;config;help;help'= {
         }
+        &'opsctl;secrets'= {
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand keygen 'Create a new age identity (key pair)'
+            cand seal 'Encrypt files for their recipients'
+            cand unseal 'Decrypt a sealed file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'opsctl;secrets;keygen'= {
+            cand --out 'Write the identity to FILE (created 0600, never overwritten); `-` for stdout'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --add-to-sops-keys 'Also append the identity to the default sops key file'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'opsctl;secrets;seal'= {
+            cand --out 'Write the result to FILE (atomically) instead of stdout'
+            cand --age 'Seal for this age recipient (age1…, ssh-ed25519 …, ssh-rsa …); repeatable or comma-separated'
+            cand --recipients-file 'Seal for every recipient listed in FILE (one per line, # comments)'
+            cand --encrypted-regex 'Encrypt only keys matching REGEX (e.g. ''^(data|stringData)$'')'
+            cand --unencrypted-regex 'Leave keys matching REGEX in clear text'
+            cand --encrypted-suffix 'Encrypt only keys ending with SUFFIX'
+            cand --unencrypted-suffix 'Leave keys ending with SUFFIX in clear text (default: _unencrypted)'
+            cand --encrypted-comment-regex 'Encrypt only values under a comment matching REGEX'
+            cand --unencrypted-comment-regex 'Leave values under a comment matching REGEX in clear text'
+            cand --input-type 'Read the input as this format instead of guessing from the file name'
+            cand --output-type 'Write the output in this format (default: the input''s)'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand -i 'Replace each input file with the result (atomically)'
+            cand --in-place 'Replace each input file with the result (atomically)'
+            cand --mac-only-encrypted 'Cover only the encrypted values with the MAC, so clear values can be edited by hand'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'opsctl;secrets;unseal'= {
+            cand --extract 'Print only this value, e.g. ''["db"]["password"]'' or ''["hosts"][0]'''
+            cand --out 'Write the result to FILE (atomically) instead of stdout'
+            cand --identity 'Read age identities (or SSH private keys) from FILE; repeatable'
+            cand --input-type 'Read the input as this format instead of guessing from the file name'
+            cand --output-type 'Write the output in this format (default: the input''s)'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand -i 'Replace each input file with the result (atomically)'
+            cand --in-place 'Replace each input file with the result (atomically)'
+            cand --ignore-mac 'Open the file even if its MAC does not verify (tampering goes unnoticed)'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'opsctl;secrets;help'= {
+            cand keygen 'Create a new age identity (key pair)'
+            cand seal 'Encrypt files for their recipients'
+            cand unseal 'Decrypt a sealed file'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'opsctl;secrets;help;keygen'= {
+        }
+        &'opsctl;secrets;help;seal'= {
+        }
+        &'opsctl;secrets;help;unseal'= {
+        }
+        &'opsctl;secrets;help;help'= {
+        }
         &'opsctl;completions'= {
             cand -C 'Run as if opsctl was started in DIR'
             cand --config 'Read this project config file instead of searching for opsctl.toml'
@@ -113,6 +216,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         }
         &'opsctl;help'= {
             cand config 'Show the configuration and where each value comes from'
+            cand secrets 'Seal secrets files so they can be committed (SOPS-compatible, age)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -123,6 +227,17 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         &'opsctl;help;config;show'= {
         }
         &'opsctl;help;config;path'= {
+        }
+        &'opsctl;help;secrets'= {
+            cand keygen 'Create a new age identity (key pair)'
+            cand seal 'Encrypt files for their recipients'
+            cand unseal 'Decrypt a sealed file'
+        }
+        &'opsctl;help;secrets;keygen'= {
+        }
+        &'opsctl;help;secrets;seal'= {
+        }
+        &'opsctl;help;secrets;unseal'= {
         }
         &'opsctl;help;completions'= {
         }

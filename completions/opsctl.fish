@@ -38,6 +38,7 @@ complete -c opsctl -n "__fish_opsctl_needs_command" -l no-input -d 'Never prompt
 complete -c opsctl -n "__fish_opsctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_needs_command" -s V -l version -d 'Print version'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "config" -d 'Show the configuration and where each value comes from'
+complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
@@ -82,6 +83,96 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_su
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print every setting with its value and origin, or one value'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config files that are read'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -f -a "keygen" -d 'Create a new age identity (key pair)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -f -a "seal" -d 'Encrypt files for their recipients'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -f -a "unseal" -d 'Decrypt a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l out -d 'Write the identity to FILE (created 0600, never overwritten); `-` for stdout' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l add-to-sops-keys -d 'Also append the identity to the default sops key file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l out -d 'Write the result to FILE (atomically) instead of stdout' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l age -d 'Seal for this age recipient (age1…, ssh-ed25519 …, ssh-rsa …); repeatable or comma-separated' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l recipients-file -d 'Seal for every recipient listed in FILE (one per line, # comments)' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l encrypted-regex -d 'Encrypt only keys matching REGEX (e.g. \'^(data|stringData)$\')' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l unencrypted-regex -d 'Leave keys matching REGEX in clear text' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l encrypted-suffix -d 'Encrypt only keys ending with SUFFIX' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l unencrypted-suffix -d 'Leave keys ending with SUFFIX in clear text (default: _unencrypted)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l encrypted-comment-regex -d 'Encrypt only values under a comment matching REGEX' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l unencrypted-comment-regex -d 'Leave values under a comment matching REGEX in clear text' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l input-type -d 'Read the input as this format instead of guessing from the file name' -r -f -a "yaml\t''
+json\t''
+dotenv\t''
+binary\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l output-type -d 'Write the output in this format (default: the input\'s)' -r -f -a "yaml\t''
+json\t''
+dotenv\t''
+binary\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s i -l in-place -d 'Replace each input file with the result (atomically)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l mac-only-encrypted -d 'Cover only the encrypted values with the MAC, so clear values can be edited by hand'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l extract -d 'Print only this value, e.g. \'["db"]["password"]\' or \'["hosts"][0]\'' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l out -d 'Write the result to FILE (atomically) instead of stdout' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l input-type -d 'Read the input as this format instead of guessing from the file name' -r -f -a "yaml\t''
+json\t''
+dotenv\t''
+binary\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l output-type -d 'Write the output in this format (default: the input\'s)' -r -f -a "yaml\t''
+json\t''
+dotenv\t''
+binary\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s i -l in-place -d 'Replace each input file with the result (atomically)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l ignore-mac -d 'Open the file even if its MAC does not verify (tampering goes unnoticed)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "keygen" -d 'Create a new age identity (key pair)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "seal" -d 'Encrypt files for their recipients'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "unseal" -d 'Decrypt a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
@@ -94,8 +185,12 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s q -l quiet
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config completions help" -f -a "config" -d 'Show the configuration and where each value comes from'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets completions help" -f -a "config" -d 'Show the configuration and where each value comes from'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets completions help" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print every setting with its value and origin, or one value'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config files that are read'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "keygen" -d 'Create a new age identity (key pair)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "seal" -d 'Encrypt files for their recipients'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "unseal" -d 'Decrypt a sealed file'

@@ -4,6 +4,8 @@
 //!
 //! - [`config`] finds and layers `opsctl.toml`, the user file, `OPSCTL_*`
 //!   variables and flags, remembering where every value came from.
+//! - [`secrets`] seals files as SOPS files with age recipients, and opens them.
+//! - [`diagnostic`] points at file positions and suggests near words in errors.
 //! - [`fsx`] writes files atomically and keeps private temp files that are
 //!   removed on every exit path.
 //! - [`interrupt`] is the Ctrl-C flag long-running work polls.
@@ -18,5 +20,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod diagnostic;
 pub mod fsx;
 pub mod interrupt;
+pub mod secrets;

@@ -75,6 +75,71 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         ],
     ),
     (
+        "secrets",
+        &[
+            ex(
+                "Create an identity in the place sops looks for it",
+                "opsctl secrets keygen --add-to-sops-keys",
+            ),
+            ex(
+                "Seal a file for a recipient, in place",
+                "opsctl secrets seal --in-place secrets.yaml --age age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            ),
+            ex("Read it back", "opsctl secrets unseal secrets.yaml"),
+            ex(
+                "Print one value for a script",
+                "opsctl secrets unseal secrets.yaml --extract '[\"db\"][\"password\"]'",
+            ),
+        ],
+    ),
+    (
+        "secrets keygen",
+        &[
+            ex(
+                "Write a new identity to a file (0600) and print its public key",
+                "opsctl secrets keygen --out key.txt",
+            ),
+            ex(
+                "Append it to ~/.config/sops/age/keys.txt, where sops and opsctl find it",
+                "opsctl secrets keygen --add-to-sops-keys",
+            ),
+        ],
+    ),
+    (
+        "secrets seal",
+        &[
+            ex(
+                "Seal to stdout",
+                "opsctl secrets seal secrets.yaml --age age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            ),
+            ex(
+                "Seal only a Kubernetes Secret's data, in place",
+                "opsctl secrets seal --in-place secret.yaml --encrypted-regex '^(data|stringData)$' --recipients-file team.txt",
+            ),
+            ex(
+                "Recipients from the environment, as sops reads them",
+                "SOPS_AGE_RECIPIENTS=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p opsctl secrets seal .env --in-place",
+            ),
+        ],
+    ),
+    (
+        "secrets unseal",
+        &[
+            ex(
+                "Decrypt to stdout with the default sops key file",
+                "opsctl secrets unseal secrets.yaml",
+            ),
+            ex(
+                "One value, with an explicit identity",
+                "opsctl secrets unseal secrets.yaml --identity key.txt --extract '[\"db\"][\"password\"]'",
+            ),
+            ex(
+                "Convert while decrypting",
+                "opsctl secrets unseal secrets.yaml --output-type json",
+            ),
+        ],
+    ),
+    (
         "completions",
         &[
             ex(

@@ -12,6 +12,7 @@ mod generated;
 mod man;
 mod output;
 mod prompt;
+mod secrets;
 mod signals;
 
 use std::path::PathBuf;
@@ -143,6 +144,7 @@ struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 enum Command {
     Config(config::ConfigArgs),
+    Secrets(Box<secrets::SecretsArgs>),
     Completions(completions::CompletionsArgs),
 }
 
@@ -175,6 +177,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let session = Session::start(cli.global)?;
     match cli.command {
         Command::Config(args) => config::run(&session, args),
+        Command::Secrets(args) => secrets::run(&session, *args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::keys::{self, KEYS};
 use super::{Config, ConfigError};
+use crate::diagnostic::{closest, excerpt, line_col};
 
 /// The project config file name, looked for in the working directory and its parents.
 pub const PROJECT_FILE_NAME: &str = "opsctl.toml";
@@ -362,32 +363,6 @@ fn invalid_file_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigE
     }
 }
 
-/// 1-based line and character column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-/// The offending line, numbered, with carets under the span.
-fn excerpt(text: &str, span: std::ops::Range<usize>) -> String {
-    let start = span.start.min(text.len());
-    let (line_no, col) = line_col(text, start);
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line = text[line_start..line_end].trim_end_matches('\r');
-    let end = span.end.clamp(start, line_end);
-    let width = text[start..end].chars().count().max(1);
-    let gutter = " ".repeat(line_no.to_string().len());
-    format!(
-        "{gutter} |\n{line_no} | {line}\n{gutter} | {}{}",
-        " ".repeat(col - 1),
-        "^".repeat(width)
-    )
-}
-
 /// Rewords serde's messages in the words of a config file, with a suggestion
 /// for a misspelt key.
 fn explain_toml_message(message: &str) -> String {
@@ -399,7 +374,7 @@ fn explain_toml_message(message: &str) -> String {
         return message.replacen("field", "key", 1);
     };
     let mut out = format!("unknown key `{unknown}`");
-    if let Some(best) = closest(unknown, expected) {
+    if let Some(best) = closest(unknown, expected.iter().copied()) {
         out.push_str(&format!("; did you mean `{best}`?"));
     }
     if !expected.is_empty() {
@@ -408,30 +383,12 @@ fn explain_toml_message(message: &str) -> String {
     out
 }
 
-/// The candidate most like `word`, if one is close enough to be a likely
-/// typo: at most two edits (one for short words), and fewer than the word's length.
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let word = word.to_ascii_lowercase();
-    let limit = if word.chars().count() <= 4 { 1 } else { 2 };
-    candidates
-        .iter()
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&word, &c.to_ascii_lowercase()),
-                *c,
-            )
-        })
-        .filter(|(distance, _)| *distance <= limit && *distance < word.chars().count())
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
-}
-
 fn unknown_env_warning(var: &str) -> String {
     // Every name shares the OPSCTL_ prefix; compare what follows it.
     let names: Vec<String> = KEYS.iter().map(|k| k.env_var()).collect();
     let suffixes: Vec<&str> = names.iter().map(|n| &n["OPSCTL_".len()..]).collect();
     let suffix = var.strip_prefix("OPSCTL_").unwrap_or(var);
-    match closest(suffix, &suffixes) {
+    match closest(suffix, suffixes.iter().copied()) {
         Some(best) => format!("ignoring unknown variable {var}; did you mean OPSCTL_{best}?"),
         None => format!("ignoring unknown variable {var}: it is not an opsctl setting"),
     }
@@ -524,37 +481,6 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
         }
-    }
-
-    #[test]
-    fn line_and_column_count_characters() {
-        let text = "a = 1\nbé = 2\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 6), (2, 1));
-        assert_eq!(line_col(text, text.find('=').unwrap()), (1, 3));
-        let eq2 = text.rfind('=').unwrap();
-        assert_eq!(line_col(text, eq2), (2, 4));
-    }
-
-    #[test]
-    fn excerpt_points_at_the_span() {
-        let text = "output = \"human\"\ncolour = 1\n";
-        let start = text.find("colour").unwrap();
-        assert_eq!(
-            excerpt(text, start..start + 6),
-            "  |\n2 | colour = 1\n  | ^^^^^^"
-        );
-    }
-
-    #[test]
-    fn suggestions_are_only_for_likely_typos() {
-        let names = ["OUTPUT", "COLOR", "NO_INPUT"];
-        assert_eq!(closest("OUTPT", &names), Some("OUTPUT"));
-        assert_eq!(closest("COLOUR", &names), Some("COLOR"));
-        for unrelated in ["X", "TOKEN", "LOG", "HOME", "DEBUG"] {
-            assert_eq!(closest(unrelated, &names), None, "{unrelated}");
-        }
-        assert!(unknown_env_warning("OPSCTL_DEBUG").ends_with("not an opsctl setting"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod config;
 mod generated;
 mod help;
+mod secrets;
 mod shells;
 mod streams;
 mod support;

@@ -31,7 +31,7 @@ fn run(cmd: &mut Command) -> String {
 }
 
 /// The subcommands every script must offer after `opsctl `.
-const SUBCOMMANDS: [&str; 2] = ["config", "completions"];
+const SUBCOMMANDS: [&str; 3] = ["config", "secrets", "completions"];
 
 #[test]
 fn bash_completes_subcommands() {
@@ -87,6 +87,7 @@ fn zsh_completes_subcommands() {
         .arg(driver)
         .arg(completions_dir())
         .arg("opsctl "));
+    let screen = strip_ansi(&screen);
     for sub in SUBCOMMANDS {
         assert!(
             screen
@@ -131,4 +132,24 @@ fn fish_completes_subcommands() {
     for sub in SUBCOMMANDS {
         assert!(words.contains(&sub), "fish offered {words:?}");
     }
+}
+
+/// The screen text without terminal escape sequences (`ESC [ … letter`).
+fn strip_ansi(screen: &str) -> String {
+    let mut out = String::new();
+    let mut chars = screen.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

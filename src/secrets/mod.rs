@@ -1,0 +1,404 @@
+//! Secrets: files sealed as SOPS files with age recipients.
+//!
+//! A sealed file is the original document with every selected value replaced
+//! by `ENC[AES256_GCM,…]` text and a `sops` block holding the data key wrapped
+//! for each recipient, the MAC and the rules. `sops -d` opens what opsctl
+//! seals and the reverse. The pieces, bottom up:
+//!
+//! - [`tree`]: the document model all formats share;
+//! - [`store`]: reading and writing YAML (comments kept), JSON, dotenv, binary;
+//! - [`cipher`]: one value's AES-256-GCM encryption;
+//! - [`rules`]: which values are encrypted;
+//! - [`walk`]: encrypting or decrypting a whole tree and computing its MAC;
+//! - [`metadata`]: the `sops` block;
+//! - [`keys`]: age recipients and identities.
+
+pub mod cipher;
+pub mod keys;
+pub mod metadata;
+pub mod rules;
+pub mod store;
+pub mod tree;
+pub mod walk;
+
+use keys::{Identities, KeyError};
+use metadata::{Metadata, MetadataError};
+use rules::EncryptionRule;
+use store::{Format, ParseError};
+use tree::{Item, Node, PathStep, Tree};
+use walk::{Direction, Walk, WalkError};
+
+/// Why sealing or unsealing failed. The file name is added by the caller.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SecretsError {
+    /// The input does not parse as its format.
+    #[error("invalid {format}: {error}")]
+    Parse {
+        /// The format it was read as.
+        format: &'static str,
+        /// Where and what.
+        error: ParseError,
+    },
+    /// Nothing to seal.
+    #[error("the file is empty; there is nothing to seal")]
+    Empty,
+    /// Sealing a sealed file would lock its values in twice.
+    #[error(
+        "the file is already sealed (it has sops metadata); use `opsctl secrets rotate` or `edit` instead"
+    )]
+    AlreadySealed,
+    /// Sealing needs someone to seal for.
+    #[error(
+        "no recipients: pass --age RECIPIENT, set SOPS_AGE_RECIPIENTS, or add a creation rule with `age:` to .sops.yaml"
+    )]
+    NoRecipients,
+    /// The `sops` block is missing or wrong.
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    /// A recipient or identity problem.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// A value failed to encrypt or decrypt.
+    #[error(transparent)]
+    Walk(#[from] WalkError),
+    /// The values do not match the MAC: something changed them.
+    #[error(
+        "MAC mismatch: the values were changed outside sops/opsctl or the file is corrupt (--ignore-mac opens it anyway)"
+    )]
+    MacMismatch,
+    /// The file carries no MAC.
+    #[error("the file has no MAC, so its values cannot be verified (--ignore-mac opens it anyway)")]
+    NoMac,
+    /// `--extract` names nothing.
+    #[error("--extract: {0}")]
+    Extract(String),
+    /// The output format cannot hold the document.
+    #[error("cannot write {format}: {reason}")]
+    Unrepresentable {
+        /// The output format.
+        format: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What `opsctl secrets keygen` reports.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeygenReport {
+    /// The new identity's recipient (`age1…`), to seal for.
+    pub public_key: String,
+    /// The file the identity was written to.
+    pub file: Option<std::path::PathBuf>,
+    /// The sops key file the identity was appended to.
+    pub added_to: Option<std::path::PathBuf>,
+}
+
+/// How to seal.
+#[derive(Debug, Clone, Default)]
+pub struct SealOptions {
+    /// age recipients (`age1…`, `ssh-ed25519 …`, `ssh-rsa …`).
+    pub recipients: Vec<String>,
+    /// Which values to encrypt.
+    pub rule: EncryptionRule,
+    /// Cover only encrypted values with the MAC.
+    pub mac_only_encrypted: bool,
+}
+
+/// Seals a plaintext file.
+pub fn seal(
+    input: &[u8],
+    format: Format,
+    output: Format,
+    options: &SealOptions,
+) -> Result<Vec<u8>, SecretsError> {
+    if is_sealed(input, format) {
+        return Err(SecretsError::AlreadySealed);
+    }
+    let mut tree = parse(input, format, false)?;
+    if tree
+        .documents
+        .iter()
+        .all(|d| d.iter().all(|i| matches!(i, Item::Comment(_))))
+    {
+        return Err(SecretsError::Empty);
+    }
+    if options.recipients.is_empty() {
+        return Err(SecretsError::NoRecipients);
+    }
+    let key = cipher::DataKey::generate().map_err(walk_free)?;
+    let age = options
+        .recipients
+        .iter()
+        .map(|r| keys::wrap(&key, r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mac = Walk::new(
+        &key,
+        &options.rule,
+        Direction::Encrypt,
+        options.mac_only_encrypted,
+    )
+    .run(&mut tree)?;
+    let lastmodified = metadata::now();
+    let mac = cipher::encrypt(
+        &key,
+        mac.as_bytes(),
+        "str",
+        metadata::mac_aad(&lastmodified).as_bytes(),
+    )
+    .map_err(walk_free)?;
+    let meta = Metadata {
+        age,
+        lastmodified,
+        mac,
+        rule: options.rule.clone(),
+        mac_only_encrypted: options.mac_only_encrypted,
+        version: metadata::SOPS_FORMAT_VERSION.to_owned(),
+        other: Vec::new(),
+    };
+    attach_metadata(&mut tree, &meta);
+    write(&tree, output, true)
+}
+
+/// How to unseal.
+#[derive(Default)]
+pub struct UnsealOptions<'a> {
+    /// Print only this value (`["a"]["b"][0]`).
+    pub extract: Option<&'a [PathStep]>,
+    /// Open the file even when its MAC does not verify.
+    pub ignore_mac: bool,
+}
+
+/// Opens a sealed file. The MAC is verified before anything is returned.
+pub fn unseal(
+    input: &[u8],
+    format: Format,
+    output: Format,
+    identities: &Identities,
+    options: &UnsealOptions<'_>,
+) -> Result<Vec<u8>, SecretsError> {
+    let mut tree = parse(input, format, true)?;
+    let meta = detach_metadata(&mut tree)?;
+    let key = keys::unwrap(&meta.age, identities)?;
+    let computed = Walk::new(
+        &key,
+        &meta.rule,
+        Direction::Decrypt,
+        meta.mac_only_encrypted,
+    )
+    .run(&mut tree)?;
+    if !options.ignore_mac {
+        verify_mac(&key, &meta, &computed)?;
+    }
+    match options.extract {
+        Some(path) => {
+            let node = find(&tree, path)?;
+            store::emit_extracted(output, node).ok_or_else(|| SecretsError::Unrepresentable {
+                format: output.name(),
+                reason: "a map or list can only be extracted as YAML or JSON".into(),
+            })
+        }
+        None => write(&tree, output, false),
+    }
+}
+
+/// Whether bytes of `format` carry sops metadata.
+pub fn is_sealed(input: &[u8], format: Format) -> bool {
+    let tree = match format {
+        // A sealed binary file is a JSON document.
+        Format::Binary => store::parse(Format::Json, input, true),
+        _ => store::parse(format, input, true),
+    };
+    tree.is_ok_and(|t| {
+        t.documents
+            .iter()
+            .any(|d| tree::map_get(d, "sops").is_some())
+    })
+}
+
+fn parse(input: &[u8], format: Format, sealed: bool) -> Result<Tree, SecretsError> {
+    store::parse(format, input, sealed).map_err(|error| SecretsError::Parse {
+        format: format.name(),
+        error,
+    })
+}
+
+fn write(tree: &Tree, output: Format, sealed: bool) -> Result<Vec<u8>, SecretsError> {
+    if output == Format::Dotenv {
+        let nested =
+            tree.documents.iter().flatten().any(
+                |item| matches!(item, Item::Entry(k, Node::Map(_) | Node::Seq(_)) if k != "sops"),
+            );
+        if nested {
+            return Err(SecretsError::Unrepresentable {
+                format: "dotenv",
+                reason: "it holds only KEY=VALUE pairs, and this document has nested values".into(),
+            });
+        }
+    }
+    Ok(store::emit(output, tree, sealed))
+}
+
+/// Appends the `sops` block as the last key of every document.
+fn attach_metadata(tree: &mut Tree, meta: &Metadata) {
+    let block = Node::Map(meta.to_map());
+    for doc in &mut tree.documents {
+        doc.push(Item::Entry("sops".into(), block.clone()));
+    }
+}
+
+/// Takes the `sops` block out of every document; the first one counts.
+fn detach_metadata(tree: &mut Tree) -> Result<Metadata, SecretsError> {
+    let mut found = None;
+    for doc in &mut tree.documents {
+        if let Some(pos) = doc
+            .iter()
+            .position(|i| matches!(i, Item::Entry(k, _) if k == "sops"))
+        {
+            let Item::Entry(_, node) = doc.remove(pos) else {
+                unreachable!()
+            };
+            found.get_or_insert(node);
+        }
+    }
+    match found {
+        Some(Node::Map(map)) => Ok(Metadata::from_map(&map)?),
+        Some(_) => Err(MetadataError::Invalid("sops must be a map".into()).into()),
+        None => Err(MetadataError::Missing.into()),
+    }
+}
+
+fn verify_mac(key: &cipher::DataKey, meta: &Metadata, computed: &str) -> Result<(), SecretsError> {
+    if meta.mac.is_empty() {
+        return Err(SecretsError::NoMac);
+    }
+    let aad = metadata::mac_aad(&meta.lastmodified);
+    let (stored, _) =
+        cipher::decrypt(key, &meta.mac, aad.as_bytes()).map_err(|_| SecretsError::MacMismatch)?;
+    // The type label is not authenticated; the MAC is always a string.
+    if stored.type_tag == "str" && stored.plaintext.eq_ignore_ascii_case(computed.as_bytes()) {
+        Ok(())
+    } else {
+        Err(SecretsError::MacMismatch)
+    }
+}
+
+/// A cipher failure outside any value (random source, MAC) as a walk error.
+fn walk_free(e: cipher::CipherError) -> SecretsError {
+    SecretsError::Walk(WalkError {
+        path: "(metadata)".into(),
+        problem: e.into(),
+    })
+}
+
+/// The node at `path`, or an error naming the closest key that exists.
+fn find<'t>(tree: &'t Tree, path: &[PathStep]) -> Result<&'t Node, SecretsError> {
+    if let Some(node) = tree.get(path) {
+        return Ok(node);
+    }
+    // Find the first step that fails, to name it and what is there instead.
+    for depth in 1..=path.len() {
+        if tree.get(&path[..depth]).is_some() {
+            continue;
+        }
+        let parent_keys: Vec<String> = match depth {
+            1 => tree
+                .documents
+                .first()
+                .map(|d| tree::map_keys(d).map(str::to_owned).collect())
+                .unwrap_or_default(),
+            _ => match tree.get(&path[..depth - 1]) {
+                Some(Node::Map(m)) => tree::map_keys(m).map(str::to_owned).collect(),
+                Some(Node::Seq(items)) => {
+                    let n = items.iter().filter_map(tree::seq_node).count();
+                    return Err(SecretsError::Extract(format!(
+                        "{} is out of range: the list has {n} item(s)",
+                        display_path(&path[..depth])
+                    )));
+                }
+                _ => {
+                    return Err(SecretsError::Extract(format!(
+                        "{} is a value, not a map or list",
+                        display_path(&path[..depth - 1])
+                    )));
+                }
+            },
+        };
+        let missing = display_path(&path[..depth]);
+        let hint = match &path[depth - 1] {
+            PathStep::Key(k) => {
+                crate::diagnostic::closest(k, parent_keys.iter().map(String::as_str))
+                    .map(|c| format!("; did you mean [{c:?}]?"))
+                    .unwrap_or_else(|| format!(" (keys here: {})", parent_keys.join(", ")))
+            }
+            PathStep::Index(_) => " (that level is a map, not a list)".to_owned(),
+        };
+        return Err(SecretsError::Extract(format!(
+            "{missing} does not exist{hint}"
+        )));
+    }
+    Err(SecretsError::Extract("empty path".into()))
+}
+
+/// `["a"][0]` for messages.
+pub fn display_path(path: &[PathStep]) -> String {
+    path.iter()
+        .map(|s| match s {
+            PathStep::Key(k) => format!("[{k:?}]"),
+            PathStep::Index(i) => format!("[{i}]"),
+        })
+        .collect()
+}
+
+/// Parses an `--extract` path: `["a"]["b"][0]` (keys in double or single quotes).
+pub fn parse_path(text: &str) -> Result<Vec<PathStep>, String> {
+    let mut steps = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let inner = rest
+            .strip_prefix('[')
+            .ok_or_else(|| format!("expected `[` at {rest:?}"))?;
+        let (step, after) = match inner.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let end = inner[1..].find(q).ok_or("unclosed quote")? + 1;
+                (PathStep::Key(inner[1..end].to_owned()), &inner[end + 1..])
+            }
+            _ => {
+                let end = inner.find(']').ok_or("missing `]`")?;
+                let index = inner[..end].trim().parse().map_err(|_| {
+                    format!(
+                        "{:?} is not a list index; quote keys: [\"key\"]",
+                        &inner[..end]
+                    )
+                })?;
+                (PathStep::Index(index), &inner[end..])
+            }
+        };
+        rest = after.strip_prefix(']').ok_or("missing `]`")?.trim_start();
+        steps.push(step);
+    }
+    if steps.is_empty() {
+        return Err("the path is empty; write it like [\"key\"][0]".into());
+    }
+    Ok(steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extract_paths_parse() {
+        assert_eq!(
+            parse_path(r#"["a"]['b'][0]"#).unwrap(),
+            [
+                PathStep::Key("a".into()),
+                PathStep::Key("b".into()),
+                PathStep::Index(0)
+            ]
+        );
+        assert!(parse_path("a.b").is_err());
+        assert!(parse_path("[x]").unwrap_err().contains("quote keys"));
+        assert!(parse_path("").is_err());
+    }
+}

@@ -1,0 +1,198 @@
+//! Stores: reading files into a [`Tree`](super::tree::Tree) and writing them
+//! back, per format, in the layouts sops reads and writes.
+
+mod dotenv;
+mod json;
+mod yaml;
+
+use std::path::Path;
+
+use super::tree::{Node, Scalar, Tree};
+
+/// A file format sops (and opsctl) seals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.yaml` / `.yml`.
+    Yaml,
+    /// `.json`.
+    Json,
+    /// `.env` (exactly that suffix).
+    Dotenv,
+    /// Anything else: the whole file is one value.
+    Binary,
+}
+
+impl Format {
+    /// The names accepted by `--input-type` / `--output-type`.
+    pub const NAMES: &'static [&'static str] = &["yaml", "json", "dotenv", "binary"];
+
+    /// The format sops picks from a file name.
+    pub fn from_path(path: &Path) -> Self {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if name.ends_with(".yaml") || name.ends_with(".yml") {
+            Format::Yaml
+        } else if name.ends_with(".json") {
+            Format::Json
+        } else if name.ends_with(".env") {
+            Format::Dotenv
+        } else {
+            Format::Binary
+        }
+    }
+
+    /// The format named `name` (one of [`Format::NAMES`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "yaml" => Format::Yaml,
+            "json" => Format::Json,
+            "dotenv" => Format::Dotenv,
+            "binary" => Format::Binary,
+            _ => return None,
+        })
+    }
+
+    /// The format's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Dotenv => "dotenv",
+            Format::Binary => "binary",
+        }
+    }
+}
+
+/// A file does not parse; line and column are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct ParseError {
+    /// Line of the problem.
+    pub line: usize,
+    /// Column of the problem.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ParseError {
+    pub(crate) fn new(line: usize, column: usize, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads a plaintext or sealed file. Binary input is read as a sealed JSON
+/// document when `sealed` is true, else as raw bytes.
+pub fn parse(format: Format, bytes: &[u8], sealed: bool) -> Result<Tree, ParseError> {
+    match format {
+        Format::Yaml => yaml::parse(utf8(bytes)?),
+        Format::Json => json::parse(utf8(bytes)?),
+        Format::Dotenv => dotenv::parse(utf8(bytes)?),
+        Format::Binary if sealed => json::parse(utf8(bytes)?),
+        Format::Binary => Ok(binary_tree(bytes)),
+    }
+}
+
+/// Writes a tree. A plaintext binary tree writes its raw bytes back.
+pub fn emit(format: Format, tree: &Tree, sealed: bool) -> Vec<u8> {
+    match format {
+        Format::Yaml => yaml::emit(tree).into_bytes(),
+        Format::Json => json::emit(tree).into_bytes(),
+        Format::Dotenv => dotenv::emit(tree).into_bytes(),
+        Format::Binary if sealed => json::emit(tree).into_bytes(),
+        Format::Binary => binary_bytes(tree),
+    }
+}
+
+/// Writes one value on its own, as `--extract` prints it: a string raw with
+/// no newline, another scalar as text with a newline, a collection as a
+/// document in `format` (YAML or JSON; dotenv and binary cannot hold one).
+pub fn emit_extracted(format: Format, node: &Node) -> Option<Vec<u8>> {
+    Some(match node {
+        Node::Scalar(Scalar::Str(s) | Scalar::Time(s)) => s.as_bytes().to_vec(),
+        Node::Scalar(Scalar::Binary(b)) => b.clone(),
+        Node::Scalar(_) => json::emit_node(node).into_bytes(),
+        Node::Map(m) if format == Format::Yaml => yaml::emit(&Tree {
+            documents: vec![m.clone()],
+        })
+        .into_bytes(),
+        Node::Seq(items) if format == Format::Yaml => yaml::emit_sequence(items).into_bytes(),
+        _ if format == Format::Json => json::emit_node(node).into_bytes(),
+        _ => return None,
+    })
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let before = &bytes[..e.valid_up_to()];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        ParseError::new(line, column, "the file is not valid UTF-8")
+    })
+}
+
+/// sops' binary store: the whole file under the key `data`.
+fn binary_tree(bytes: &[u8]) -> Tree {
+    let value = match std::str::from_utf8(bytes) {
+        Ok(text) => Scalar::Str(text.to_owned()),
+        Err(_) => Scalar::Binary(bytes.to_vec()),
+    };
+    Tree {
+        documents: vec![vec![super::tree::Item::Entry(
+            "data".into(),
+            Node::Scalar(value),
+        )]],
+    }
+}
+
+fn binary_bytes(tree: &Tree) -> Vec<u8> {
+    let data = tree
+        .documents
+        .first()
+        .and_then(|doc| super::tree::map_get(doc, "data"));
+    match data {
+        Some(Node::Scalar(Scalar::Str(s))) => s.as_bytes().to_vec(),
+        Some(Node::Scalar(Scalar::Binary(b))) => b.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// Quotes `text` as a JSON string (used by the YAML writer for the cases a
+/// plain or block scalar cannot carry).
+pub(crate) fn json_quote(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_follows_the_name_like_sops() {
+        assert_eq!(Format::from_path(Path::new("a/secrets.yaml")), Format::Yaml);
+        assert_eq!(Format::from_path(Path::new("x.YML")), Format::Yaml);
+        assert_eq!(Format::from_path(Path::new(".env")), Format::Dotenv);
+        assert_eq!(Format::from_path(Path::new("prod.env")), Format::Dotenv);
+        assert_eq!(Format::from_path(Path::new(".env.local")), Format::Binary);
+        assert_eq!(Format::from_path(Path::new("cert.pem")), Format::Binary);
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_position() {
+        let err = parse(Format::Yaml, b"a: 1\nb: \xff\n", false).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 4));
+    }
+
+    #[test]
+    fn binary_round_trips_raw_bytes() {
+        let bytes = b"\x00\x01 not utf8 \xff".to_vec();
+        let tree = parse(Format::Binary, &bytes, false).unwrap();
+        assert_eq!(emit(Format::Binary, &tree, false), bytes);
+    }
+}

@@ -1,0 +1,682 @@
+//! YAML: granit-parser events into the tree (comments kept), and a writer
+//! that quotes every scalar a YAML 1.1 or 1.2 reader could retype.
+
+use std::collections::HashMap;
+
+use granit_parser::{Event, Marker, Parser, Placement, ScalarStyle, Tag};
+
+use super::ParseError;
+use crate::secrets::tree::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
+
+/// Reads every document of a YAML stream; each must be a mapping.
+pub fn parse(text: &str) -> Result<Tree, ParseError> {
+    let mut builder = Builder::default();
+    for next in Parser::new_from_str(text) {
+        let (event, span) = next.map_err(|e| at(e.marker(), e.info()))?;
+        builder.event(event, span.start)?;
+    }
+    Ok(Tree {
+        documents: builder.documents,
+    })
+}
+
+fn at(marker: &Marker, message: impl Into<String>) -> ParseError {
+    ParseError::new(marker.line(), marker.col() + 1, message)
+}
+
+/// A collection being built.
+enum Frame {
+    Map {
+        items: Map,
+        /// A key read, waiting for its value.
+        key: Option<String>,
+        anchor: usize,
+        /// Column of the mapping's keys.
+        indent: usize,
+        start: Marker,
+    },
+    Seq {
+        items: Vec<SeqItem>,
+        anchor: usize,
+        /// Column of the sequence's dashes.
+        indent: usize,
+        start: Marker,
+    },
+}
+
+impl Frame {
+    fn indent(&self) -> usize {
+        match self {
+            Frame::Map { indent, .. } | Frame::Seq { indent, .. } => *indent,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    /// Comments read while a value was awaited; they go into the value if it
+    /// is a collection, or after the entry if it is a scalar.
+    pending: Vec<Comment>,
+    /// Own-line comments left of the innermost collection: they belong to an
+    /// outer one, after the inner one ends. (column, comment)
+    deferred: Vec<(usize, Comment)>,
+    anchors: HashMap<usize, Node>,
+    root: Option<(Node, Marker)>,
+    documents: Vec<Map>,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, mark: Marker) -> Result<(), ParseError> {
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
+            Event::DocumentStart(..) => {
+                self.root = None;
+            }
+            Event::DocumentEnd => self.end_document()?,
+            Event::Comment(text, placement) => {
+                self.comment(text.into_owned(), placement, mark.col())
+            }
+            Event::MappingStart(_, anchor, _) => {
+                let items = self.pending.drain(..).map(Item::Comment).collect();
+                self.stack.push(Frame::Map {
+                    items,
+                    key: None,
+                    anchor,
+                    indent: mark.col(),
+                    start: mark,
+                });
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                let items = self.pending.drain(..).map(SeqItem::Comment).collect();
+                self.stack.push(Frame::Seq {
+                    items,
+                    anchor,
+                    indent: mark.col(),
+                    start: mark,
+                });
+            }
+            Event::MappingEnd => match self.stack.pop() {
+                Some(Frame::Map {
+                    mut items,
+                    anchor,
+                    start,
+                    ..
+                }) => {
+                    items.extend(self.pending.drain(..).map(Item::Comment));
+                    self.complete(Node::Map(items), anchor, start)?;
+                }
+                _ => return Err(at(&mark, "unbalanced mapping")),
+            },
+            Event::SequenceEnd => match self.stack.pop() {
+                Some(Frame::Seq {
+                    mut items,
+                    anchor,
+                    start,
+                    ..
+                }) => {
+                    items.extend(self.pending.drain(..).map(SeqItem::Comment));
+                    self.complete(Node::Seq(items), anchor, start)?;
+                }
+                _ => return Err(at(&mark, "unbalanced sequence")),
+            },
+            Event::Scalar(value, style, anchor, tag) => {
+                let scalar = resolve(&value, style, tag.as_deref());
+                self.complete(Node::Scalar(scalar), anchor, mark)?;
+            }
+            Event::Alias(id) => {
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| at(&mark, "alias to an unknown anchor"))?;
+                self.complete(node, 0, mark)?;
+            }
+            Event::UnresolvedAlias(name) => {
+                return Err(at(&mark, format!("alias *{name} has no anchor")));
+            }
+            // Events added by later parser versions carry no data opsctl keeps.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn comment(&mut self, text: String, placement: Placement, column: usize) {
+        let inline = placement == Placement::Right;
+        let comment = Comment { text, inline };
+        if !inline && self.stack.last().is_some_and(|f| column < f.indent()) {
+            self.deferred.push((column, comment));
+            return;
+        }
+        match self.stack.last_mut() {
+            Some(Frame::Map {
+                items, key: None, ..
+            }) => items.push(Item::Comment(comment)),
+            Some(Frame::Seq { items, .. }) => items.push(SeqItem::Comment(comment)),
+            // Between a key and its value, or outside any collection.
+            _ => self.pending.push(Comment {
+                inline: false,
+                ..comment
+            }),
+        }
+    }
+
+    /// A node is finished: it is a key, a value, a sequence item or the root.
+    fn complete(&mut self, node: Node, anchor: usize, mark: Marker) -> Result<(), ParseError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some((node, mark)),
+            Some(Frame::Seq { items, indent, .. }) => {
+                items.push(SeqItem::Node(node));
+                items.extend(self.pending.drain(..).map(SeqItem::Comment));
+                let indent = *indent;
+                let placed = take_deferred(&mut self.deferred, indent);
+                if let Some(Frame::Seq { items, .. }) = self.stack.last_mut() {
+                    items.extend(placed.into_iter().map(SeqItem::Comment));
+                }
+            }
+            Some(Frame::Map {
+                items, key, indent, ..
+            }) => match key.take() {
+                Some(k) => {
+                    items.push(Item::Entry(k, node));
+                    items.extend(self.pending.drain(..).map(Item::Comment));
+                    let indent = *indent;
+                    let placed = take_deferred(&mut self.deferred, indent);
+                    if let Some(Frame::Map { items, .. }) = self.stack.last_mut() {
+                        items.extend(placed.into_iter().map(Item::Comment));
+                    }
+                }
+                None => {
+                    let Node::Scalar(scalar) = node else {
+                        return Err(at(
+                            &mark,
+                            "a mapping key must be a scalar, not a collection",
+                        ));
+                    };
+                    let text = scalar_key(&scalar);
+                    let duplicate = items
+                        .iter()
+                        .any(|i| matches!(i, Item::Entry(k, _) if *k == text));
+                    if duplicate {
+                        return Err(at(&mark, format!("duplicate key {text:?}")));
+                    }
+                    *key = Some(text);
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn end_document(&mut self) -> Result<(), ParseError> {
+        match self.root.take() {
+            Some((Node::Map(mut map), _)) => {
+                map.extend(self.deferred.drain(..).map(|(_, c)| Item::Comment(c)));
+                map.extend(self.pending.drain(..).map(Item::Comment));
+                self.documents.push(map);
+            }
+            Some((Node::Scalar(Scalar::Null), _)) | None => {
+                // An empty document (a stray `---`) holds nothing to seal.
+                if !self.pending.is_empty() {
+                    self.documents
+                        .push(self.pending.drain(..).map(Item::Comment).collect());
+                }
+            }
+            Some((_, mark)) => {
+                return Err(at(
+                    &mark,
+                    "the top level of a document must be a mapping (key: value)",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The deferred comments that sit at or right of `indent`, in order.
+fn take_deferred(deferred: &mut Vec<(usize, Comment)>, indent: usize) -> Vec<Comment> {
+    let (placed, kept): (Vec<_>, Vec<_>) = deferred.drain(..).partition(|(col, _)| *col >= indent);
+    *deferred = kept;
+    placed.into_iter().map(|(_, c)| c).collect()
+}
+
+/// A key as text (YAML allows `1: x`; sops keys are strings).
+fn scalar_key(scalar: &Scalar) -> String {
+    match scalar {
+        Scalar::Str(s) | Scalar::Time(s) => s.clone(),
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Float(f) => crate::secrets::tree::go_float_text(*f),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Null => "null".to_owned(),
+        Scalar::Binary(b) => String::from_utf8_lossy(b).into_owned(),
+    }
+}
+
+/// Resolves a scalar with the YAML 1.2 core schema, as go-yaml v3 (sops) does:
+/// `yes`/`on` are strings; timestamps stay strings.
+fn resolve(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Scalar {
+    if let Some(tag) = tag {
+        if tag.is_yaml_core_schema() {
+            let typed = match tag.suffix() {
+                "str" => Some(Scalar::Str(value.to_owned())),
+                "int" => parse_int(value).map(Scalar::Int),
+                "float" => parse_float(value)
+                    .or_else(|| value.parse().ok())
+                    .map(Scalar::Float),
+                "bool" => parse_bool(value).map(Scalar::Bool),
+                "null" => Some(Scalar::Null),
+                _ => None,
+            };
+            return typed.unwrap_or_else(|| Scalar::Str(value.to_owned()));
+        }
+        return Scalar::Str(value.to_owned());
+    }
+    if style != ScalarStyle::Plain {
+        return Scalar::Str(value.to_owned());
+    }
+    resolve_plain(value)
+}
+
+fn resolve_plain(value: &str) -> Scalar {
+    if matches!(value, "" | "~" | "null" | "Null" | "NULL") {
+        return Scalar::Null;
+    }
+    if let Some(b) = parse_bool(value) {
+        return Scalar::Bool(b);
+    }
+    if let Some(i) = parse_int(value) {
+        return Scalar::Int(i);
+    }
+    if let Some(f) = parse_float(value) {
+        return Scalar::Float(f);
+    }
+    Scalar::Str(value.to_owned())
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+fn parse_int(value: &str) -> Option<i64> {
+    let (negative, digits) = match value.as_bytes().first()? {
+        b'-' => (true, &value[1..]),
+        b'+' => (false, &value[1..]),
+        _ => (false, value),
+    };
+    let magnitude = if let Some(hex) = digits.strip_prefix("0x") {
+        i128::from_str_radix(hex, 16).ok()?
+    } else if let Some(oct) = digits.strip_prefix("0o") {
+        i128::from_str_radix(oct, 8).ok()?
+    } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse::<i128>().ok()?
+    } else {
+        return None;
+    };
+    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
+}
+
+fn parse_float(value: &str) -> Option<f64> {
+    match value {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Some(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
+        _ => {}
+    }
+    // [-+]? ( \.[0-9]+ | [0-9]+ ( \.[0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+    let body = value.strip_prefix(['-', '+']).unwrap_or(value);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", frac)) => digits(frac),
+        Some((int, frac)) => digits(int) && (frac.is_empty() || digits(frac)),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
+    if mantissa_ok && exponent_ok {
+        value.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Writes the tree: `---` between documents, two-space indentation with
+/// sequences indented under their key, comments where they were read.
+pub fn emit(tree: &Tree) -> String {
+    let mut out = String::new();
+    for (i, doc) in tree.documents.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        if doc.is_empty() {
+            out.push_str("{}\n");
+        } else {
+            emit_map(&mut out, doc, 0);
+        }
+    }
+    out
+}
+
+fn emit_map(out: &mut String, items: &Map, indent: usize) {
+    for item in items {
+        match item {
+            Item::Comment(c) => emit_comment(out, c, indent),
+            Item::Entry(key, node) => {
+                out.push_str(&" ".repeat(indent));
+                out.push_str(&quote_if_needed(key));
+                out.push(':');
+                emit_value(out, node, indent);
+            }
+        }
+    }
+}
+
+/// Writes a sequence at the top level (for `--extract` of a list).
+pub fn emit_sequence(items: &[SeqItem]) -> String {
+    let mut out = String::new();
+    emit_seq(&mut out, items, 0);
+    out
+}
+
+fn emit_seq(out: &mut String, items: &[SeqItem], indent: usize) {
+    for item in items {
+        match item {
+            SeqItem::Comment(c) => emit_comment(out, c, indent),
+            SeqItem::Node(node) => {
+                let pad = " ".repeat(indent);
+                match node {
+                    Node::Map(m) if !m.is_empty() => {
+                        let mut nested = String::new();
+                        emit_map(&mut nested, m, indent + 2);
+                        out.push_str(&pad);
+                        out.push_str("- ");
+                        out.push_str(&nested[indent + 2..]);
+                    }
+                    Node::Seq(s) if !s.is_empty() => {
+                        let mut nested = String::new();
+                        emit_seq(&mut nested, s, indent + 2);
+                        out.push_str(&pad);
+                        out.push_str("- ");
+                        out.push_str(&nested[indent + 2..]);
+                    }
+                    _ => {
+                        out.push_str(&pad);
+                        out.push('-');
+                        emit_value(out, node, indent);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Writes what follows `key:` or `-`: a scalar on the same line, or a
+/// nested collection on the lines below.
+fn emit_value(out: &mut String, node: &Node, indent: usize) {
+    match node {
+        Node::Map(m) if m.is_empty() => out.push_str(" {}\n"),
+        Node::Seq(s) if s.is_empty() => out.push_str(" []\n"),
+        Node::Map(m) => {
+            out.push('\n');
+            emit_map(out, m, indent + 2);
+        }
+        Node::Seq(s) => {
+            out.push('\n');
+            emit_seq(out, s, indent + 2);
+        }
+        Node::Scalar(s) => match block_literal(s, indent + 2) {
+            Some(block) => out.push_str(&block),
+            None => {
+                out.push(' ');
+                out.push_str(&scalar_text(s));
+                out.push('\n');
+            }
+        },
+    }
+}
+
+fn emit_comment(out: &mut String, comment: &Comment, indent: usize) {
+    if comment.inline && out.ends_with('\n') && !out.is_empty() {
+        out.pop();
+        out.push_str(" #");
+        out.push_str(&comment.text);
+        out.push('\n');
+    } else {
+        out.push_str(&" ".repeat(indent));
+        out.push('#');
+        out.push_str(&comment.text);
+        out.push('\n');
+    }
+}
+
+/// A multi-line string as a literal block (` |` plus indented lines), when
+/// its text can be carried exactly that way.
+fn block_literal(scalar: &Scalar, indent: usize) -> Option<String> {
+    let Scalar::Str(s) = scalar else { return None };
+    let body = s.trim_end_matches('\n');
+    let trailing = s.len() - body.len();
+    let safe = s.contains('\n')
+        && !body.is_empty()
+        && !body.starts_with([' ', '\t'])
+        && !body
+            .chars()
+            .any(|c| c == '\r' || (c.is_control() && c != '\n' && c != '\t'))
+        && body.lines().all(|l| !l.ends_with([' ', '\t']));
+    if !safe {
+        return None;
+    }
+    let chomp = match trailing {
+        0 => "|-",
+        1 => "|",
+        _ => "|+",
+    };
+    let pad = " ".repeat(indent);
+    let mut out = format!(" {chomp}\n");
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    for _ in 1..trailing {
+        out.push('\n');
+    }
+    Some(out)
+}
+
+fn scalar_text(scalar: &Scalar) -> String {
+    match scalar {
+        Scalar::Null => "null".to_owned(),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Float(f) => float_text(*f),
+        Scalar::Time(t) => quote_if_needed(t),
+        Scalar::Str(s) => quote_if_needed(s),
+        Scalar::Binary(b) => super::json_quote(&String::from_utf8_lossy(b)),
+    }
+}
+
+/// A float that reads back as a float (never as an int).
+fn float_text(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".to_owned();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf" } else { "-.inf" }.to_owned();
+    }
+    let magnitude = f.abs();
+    let text = if magnitude != 0.0 && !(1e-4..1e16).contains(&magnitude) {
+        format!("{f:e}")
+    } else {
+        format!("{f}")
+    };
+    if text.contains(['.', 'e', 'E']) {
+        text
+    } else {
+        format!("{text}.0")
+    }
+}
+
+/// A string plain when no YAML 1.1 or 1.2 reader could take it for anything
+/// else; otherwise double-quoted.
+pub(crate) fn quote_if_needed(s: &str) -> String {
+    if needs_quotes(s) {
+        super::json_quote(s)
+    } else {
+        s.to_owned()
+    }
+}
+
+fn needs_quotes(s: &str) -> bool {
+    const WORDS: [&str; 16] = [
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".inf", "-.inf", "+.inf",
+        ".nan", "<<", "=",
+    ];
+    let Some(first) = s.chars().next() else {
+        return true;
+    };
+    let lower = s.to_ascii_lowercase();
+    WORDS.contains(&lower.as_str())
+        || first.is_ascii_digit()
+        || (matches!(first, '-' | '+' | '.')
+            && s[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+        || "-?:,[]{}#&*!|>'\"%@` \t".contains(first)
+        || s.ends_with([' ', '\t', ':'])
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.contains(['\n', '\r', '\t'])
+        || s.chars().any(|c| c.is_control() || c == '\u{feff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(text: &str) -> String {
+        emit(&parse(text).unwrap())
+    }
+
+    #[test]
+    fn scalars_resolve_like_yaml_1_2() {
+        let tree = parse(
+            "a: yes\nb: true\nc: 0x1F\nd: 1.5e3\ne: ~\nf: '1'\ng: 2024-01-01\nh: .inf\ni: 007\n",
+        )
+        .unwrap();
+        let values: Vec<Scalar> = tree.documents[0]
+            .iter()
+            .filter_map(|i| match i {
+                Item::Entry(_, Node::Scalar(s)) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            values,
+            [
+                Scalar::Str("yes".into()),
+                Scalar::Bool(true),
+                Scalar::Int(31),
+                Scalar::Float(1500.0),
+                Scalar::Null,
+                Scalar::Str("1".into()),
+                Scalar::Str("2024-01-01".into()),
+                Scalar::Float(f64::INFINITY),
+                Scalar::Int(7),
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_survive_a_round_trip() {
+        let text = "# head\na: 1 # right\n# above b\nb:\n  # inside\n  c: x\nlist:\n  # in list\n  - 1\n  - k: v\n    j: w\n# foot\n";
+        assert_eq!(round_trip(text), text);
+    }
+
+    #[test]
+    fn ambiguous_strings_are_quoted() {
+        for s in [
+            "yes",
+            "on",
+            "NO",
+            "y",
+            "~",
+            "0755",
+            "1e3",
+            "2024-01-01",
+            "-1",
+            ".5",
+            "",
+            " x",
+            "a: b",
+            "x #y",
+            "@x",
+            "true",
+        ] {
+            let tree = Tree {
+                documents: vec![vec![Item::Entry(
+                    "k".into(),
+                    Node::Scalar(Scalar::Str(s.into())),
+                )]],
+            };
+            let text = emit(&tree);
+            assert_eq!(parse(&text).unwrap(), tree, "{s:?} -> {text}");
+            assert!(text.contains('"'), "{s:?} should be quoted: {text}");
+        }
+    }
+
+    #[test]
+    fn multi_line_strings_use_literal_blocks() {
+        for s in [
+            "a\nb\n",
+            "a\nb",
+            "a\n\nb\n\n",
+            "-----BEGIN X-----\nabc\n-----END X-----\n",
+        ] {
+            let tree = Tree {
+                documents: vec![vec![Item::Entry(
+                    "k".into(),
+                    Node::Scalar(Scalar::Str(s.into())),
+                )]],
+            };
+            let text = emit(&tree);
+            assert!(text.starts_with("k: |"), "{text}");
+            assert_eq!(parse(&text).unwrap(), tree, "{s:?} -> {text}");
+        }
+    }
+
+    #[test]
+    fn documents_and_aliases() {
+        let tree = parse("a: &x {b: 1}\nc: *x\n---\nd: [1, 2]\n").unwrap();
+        assert_eq!(tree.documents.len(), 2);
+        assert_eq!(
+            emit(&tree),
+            "a:\n  b: 1\nc:\n  b: 1\n---\nd:\n  - 1\n  - 2\n"
+        );
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let err = parse("a: 1\nb: [1, 2\n").unwrap_err();
+        assert!(err.line >= 2, "{err}");
+        let err = parse("a: 1\na: 2\n").unwrap_err();
+        assert_eq!((err.line, err.message.as_str()), (2, "duplicate key \"a\""));
+        let err = parse("- 1\n- 2\n").unwrap_err();
+        assert!(err.message.contains("must be a mapping"), "{err}");
+    }
+
+    #[test]
+    fn floats_stay_floats() {
+        for f in [1.0, 0.5, 1e20, -2.5e-7, 1234.5678] {
+            let text = float_text(f);
+            assert_eq!(resolve_plain(&text), Scalar::Float(f), "{text}");
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! The document model every store reads into and writes from.
+//!
+//! It mirrors sops' tree: ordered maps whose keys stay in clear text,
+//! sequences, typed scalars, and comments as items of the map or sequence
+//! they sit in (sops encrypts comments too). A file is one or more documents
+//! (YAML `---`); each document's root is a map.
+
+/// A whole file: one document for JSON, dotenv and binary, one or more for YAML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tree {
+    /// The documents, in file order.
+    pub documents: Vec<Map>,
+}
+
+/// An ordered map with comments between its entries.
+pub type Map = Vec<Item>;
+
+/// One item of a map: an entry or a comment line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// `key: value`.
+    Entry(String, Node),
+    /// A comment, in the position it was found.
+    Comment(Comment),
+}
+
+/// A comment's text (without the leading `#`) and where it sat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The text after `#`, as written (a leading space is kept).
+    pub text: String,
+    /// Written at the end of the previous entry's line rather than on its own.
+    pub inline: bool,
+}
+
+/// A value in the tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// A nested map.
+    Map(Map),
+    /// A sequence, with comments between items.
+    Seq(Vec<SeqItem>),
+    /// A leaf.
+    Scalar(Scalar),
+}
+
+/// One item of a sequence.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeqItem {
+    /// A value.
+    Node(Node),
+    /// A comment line.
+    Comment(Comment),
+}
+
+/// A typed leaf value, with the types sops records in `type:`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// Text.
+    Str(String),
+    /// A whole number.
+    Int(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// `true` / `false`.
+    Bool(bool),
+    /// A timestamp, as RFC 3339 text.
+    Time(String),
+    /// Bytes that are not UTF-8 (a binary file's content); sops types them `str`.
+    Binary(Vec<u8>),
+    /// No value: never encrypted, never part of the MAC.
+    Null,
+}
+
+impl Scalar {
+    /// The bytes sops encrypts and hashes into the MAC for this value, and
+    /// its `type:` tag. `None` for null, which is neither.
+    pub fn sops_plaintext(&self) -> Option<(Vec<u8>, &'static str)> {
+        Some(match self {
+            Scalar::Str(s) => (s.as_bytes().to_vec(), "str"),
+            Scalar::Int(i) => (i.to_string().into_bytes(), "int"),
+            Scalar::Float(f) => (go_float_text(*f).into_bytes(), "float"),
+            Scalar::Bool(b) => (
+                (if *b { "True" } else { "False" }).as_bytes().to_vec(),
+                "bool",
+            ),
+            Scalar::Time(t) => (t.as_bytes().to_vec(), "time"),
+            Scalar::Binary(b) => (b.clone(), "str"),
+            Scalar::Null => return None,
+        })
+    }
+}
+
+/// A float as Go's `strconv.FormatFloat(f, 'f', -1, 64)` writes it: the
+/// shortest text that reads back to the same number, never with an exponent.
+/// Rust's `Display` for `f64` has the same contract; only the non-finite
+/// values are spelt differently.
+pub fn go_float_text(f: f64) -> String {
+    if f.is_nan() {
+        "NaN".to_owned()
+    } else if f.is_infinite() {
+        if f > 0.0 { "+Inf" } else { "-Inf" }.to_owned()
+    } else {
+        format!("{f}")
+    }
+}
+
+impl Tree {
+    /// The value at `path` in the first document, following map keys and
+    /// sequence indices (`--extract '["a"][0]'`).
+    pub fn get(&self, path: &[PathStep]) -> Option<&Node> {
+        let (first, rest) = path.split_first()?;
+        let PathStep::Key(key) = first else {
+            return None;
+        };
+        let mut node = map_get(self.documents.first()?, key)?;
+        for step in rest {
+            node = match (step, node) {
+                (PathStep::Key(k), Node::Map(m)) => map_get(m, k)?,
+                (PathStep::Index(i), Node::Seq(items)) => {
+                    items.iter().filter_map(seq_node).nth(*i)?
+                }
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+}
+
+/// One step of an `--extract` style path: `["a"]` or `[0]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    /// A map key.
+    Key(String),
+    /// A sequence index.
+    Index(usize),
+}
+
+/// The value of `key` in a map.
+pub fn map_get<'a>(map: &'a Map, key: &str) -> Option<&'a Node> {
+    map.iter().find_map(|item| match item {
+        Item::Entry(k, v) if k == key => Some(v),
+        _ => None,
+    })
+}
+
+/// The value of a sequence item, skipping comments.
+pub fn seq_node(item: &SeqItem) -> Option<&Node> {
+    match item {
+        SeqItem::Node(n) => Some(n),
+        SeqItem::Comment(_) => None,
+    }
+}
+
+/// The keys of a map, in order.
+pub fn map_keys(map: &Map) -> impl Iterator<Item = &str> {
+    map.iter().filter_map(|item| match item {
+        Item::Entry(k, _) => Some(k.as_str()),
+        Item::Comment(_) => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plaintext_encodings_match_sops() {
+        assert_eq!(
+            Scalar::Bool(true).sops_plaintext().unwrap(),
+            (b"True".to_vec(), "bool")
+        );
+        assert_eq!(Scalar::Int(-1).sops_plaintext().unwrap().0, b"-1");
+        assert_eq!(Scalar::Float(1.0).sops_plaintext().unwrap().0, b"1");
+        assert_eq!(Scalar::Float(25.4).sops_plaintext().unwrap().0, b"25.4");
+        assert_eq!(
+            Scalar::Float(1.234568e9).sops_plaintext().unwrap().0,
+            b"1234568000"
+        );
+        assert_eq!(
+            Scalar::Float(1e21).sops_plaintext().unwrap().0,
+            b"1000000000000000000000"
+        );
+        assert_eq!(
+            Scalar::Float(f64::NEG_INFINITY).sops_plaintext().unwrap().0,
+            b"-Inf"
+        );
+        assert_eq!(Scalar::Null.sops_plaintext(), None);
+    }
+
+    #[test]
+    fn get_follows_keys_and_indices() {
+        let tree = Tree {
+            documents: vec![vec![Item::Entry(
+                "a".into(),
+                Node::Seq(vec![
+                    SeqItem::Comment(Comment {
+                        text: "c".into(),
+                        inline: false,
+                    }),
+                    SeqItem::Node(Node::Scalar(Scalar::Int(7))),
+                ]),
+            )]],
+        };
+        let path = [PathStep::Key("a".into()), PathStep::Index(0)];
+        assert_eq!(tree.get(&path), Some(&Node::Scalar(Scalar::Int(7))));
+        assert_eq!(tree.get(&[PathStep::Key("b".into())]), None);
+    }
+}

