@@ -352,7 +352,7 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__config__subcmd__show)
-            opts="-C -o -q -v -h --config --no-config --output --quiet --verbose --color --no-input --help output color no_input"
+            opts="-C -o -q -v -h --config --no-config --output --quiet --verbose --color --no-input --help output color no_input secrets.age_recipients"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 use super::output::{HumanReport, write_stdout};
 use super::{Outcome, Printer, Session};
 use crate::config::OutputFormat;
+use crate::secrets::creation_rules::{self, SopsConfig};
 use crate::secrets::keys::{self, Identities, IdentitySources};
 use crate::secrets::rules::EncryptionRule;
 use crate::secrets::store::Format;
@@ -135,10 +136,10 @@ struct UnsealArgs {
 
 /// Runs `opsctl secrets …`.
 pub fn run(session: &Session, args: SecretsArgs) -> anyhow::Result<Outcome> {
-    let (_, printer) = session.load_config()?;
+    let (loaded, printer) = session.load_config()?;
     match args.command {
         SecretsCommand::Keygen(a) => keygen(&printer, a),
-        SecretsCommand::Seal(a) => seal(&printer, a),
+        SecretsCommand::Seal(a) => seal(&printer, a, &loaded.config.secrets.age_recipients),
         SecretsCommand::Unseal(a) => unseal(&printer, a),
     }
 }
@@ -229,16 +230,26 @@ impl HumanReport for KeygenReport {
     }
 }
 
-fn seal(printer: &Printer, args: SealArgs) -> anyhow::Result<Outcome> {
+fn seal(printer: &Printer, args: SealArgs, configured: &[String]) -> anyhow::Result<Outcome> {
     check_destination(&args.destination, args.files.len())?;
-    let recipients = recipients(&args)?;
-    let rule = rule(&args.rules)?;
-    let options = SealOptions {
-        recipients,
-        rule,
-        mac_only_encrypted: args.rules.mac_only_encrypted,
+    let explicit = explicit_recipients(&args)?;
+    let cli_rule = cli_rule(&args.rules)?;
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    // .sops.yaml matters only when no recipient was named directly.
+    let sops_config = match (&explicit, sops_config_path(&cwd)) {
+        (Some(_), _) | (None, None) => None,
+        (None, Some(path)) => Some(SopsConfig::load(&path)?),
     };
     for file in &args.files {
+        let options = plan(
+            file,
+            &cwd,
+            explicit.as_deref(),
+            cli_rule.as_ref(),
+            &args.rules,
+            sops_config.as_ref(),
+            configured,
+        )?;
         let (input, format, output) = read_input(file, &args.format)?;
         let sealed = core::seal(&input, format, output, &options)
             .map_err(|e| locate(file, &input, e))
@@ -249,6 +260,67 @@ fn seal(printer: &Printer, args: SealArgs) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Success)
+}
+
+/// Recipients and rules for one file, in the order sops and the issue give:
+/// flags and `SOPS_AGE_RECIPIENTS`, then the first matching `.sops.yaml`
+/// rule, then `secrets.age_recipients` from opsctl.toml. Rule flags override
+/// a creation rule's options.
+fn plan(
+    file: &Path,
+    cwd: &Path,
+    explicit: Option<&[String]>,
+    cli_rule: Option<&EncryptionRule>,
+    flags: &RuleArgs,
+    sops_config: Option<&SopsConfig>,
+    configured: &[String],
+) -> anyhow::Result<SealOptions> {
+    let options =
+        |recipients: Vec<String>, rule: Option<&EncryptionRule>, mac_only: bool| SealOptions {
+            recipients,
+            rule: cli_rule.or(rule).cloned().unwrap_or_default(),
+            mac_only_encrypted: flags.mac_only_encrypted || mac_only,
+        };
+    if let Some(list) = explicit {
+        return Ok(options(list.to_vec(), None, false));
+    }
+    if let Some(cfg) = sops_config {
+        match cfg.rule_for(file, cwd) {
+            Some(rule) if rule.age.is_empty() => bail!(
+                "{}: creation rule {} matches {} but names no age recipients (opsctl seals for age keys only)",
+                cfg.path.display(),
+                rule.index,
+                file.display()
+            ),
+            Some(rule) => {
+                return Ok(options(
+                    rule.age.clone(),
+                    rule.rule.as_ref(),
+                    rule.mac_only_encrypted,
+                ));
+            }
+            None if configured.is_empty() => bail!(
+                "{}: no creation rule matches {}; add one, for example:\n{}",
+                cfg.path.display(),
+                file.display(),
+                creation_rules::example_rule(file)
+            ),
+            None => {}
+        }
+    }
+    if !configured.is_empty() {
+        return Ok(options(configured.to_vec(), None, false));
+    }
+    // Sealing for nobody fails in the core with advice on every source.
+    Ok(options(Vec::new(), None, false))
+}
+
+/// `SOPS_CONFIG`, else the nearest `.sops.yaml` upward from the working directory.
+fn sops_config_path(cwd: &Path) -> Option<PathBuf> {
+    std::env::var_os("SOPS_CONFIG")
+        .filter(|v| !v.is_empty())
+        .map(|v| cwd.join(v))
+        .or_else(|| creation_rules::find(cwd))
 }
 
 fn unseal(printer: &Printer, args: UnsealArgs) -> anyhow::Result<Outcome> {
@@ -331,8 +403,9 @@ fn deliver(file: &Path, dest: &DestinationArgs, bytes: &[u8]) -> anyhow::Result<
         .with_context(|| format!("cannot write {}", target.display()))
 }
 
-/// Recipients from flags and files, else `SOPS_AGE_RECIPIENTS`.
-fn recipients(args: &SealArgs) -> anyhow::Result<Vec<String>> {
+/// Recipients named directly: `--age`, `--recipients-file`, else
+/// `SOPS_AGE_RECIPIENTS`. `None` when none of these names any.
+fn explicit_recipients(args: &SealArgs) -> anyhow::Result<Option<Vec<String>>> {
     let mut list: Vec<String> = args.age.iter().flat_map(|a| keys::split_list(a)).collect();
     for file in &args.recipients_file {
         let text = std::fs::read_to_string(file)
@@ -352,11 +425,12 @@ fn recipients(args: &SealArgs) -> anyhow::Result<Vec<String>> {
     for r in &list {
         keys::parse_recipient(r)?;
     }
-    Ok(list)
+    Ok((!list.is_empty()).then_some(list))
 }
 
-fn rule(args: &RuleArgs) -> anyhow::Result<EncryptionRule> {
-    Ok(EncryptionRule::from_options(&[
+/// The rule the flags name, if any.
+fn cli_rule(args: &RuleArgs) -> anyhow::Result<Option<EncryptionRule>> {
+    let options = [
         ("unencrypted_suffix", args.unencrypted_suffix.as_deref()),
         ("encrypted_suffix", args.encrypted_suffix.as_deref()),
         ("unencrypted_regex", args.unencrypted_regex.as_deref()),
@@ -369,5 +443,9 @@ fn rule(args: &RuleArgs) -> anyhow::Result<EncryptionRule> {
             "encrypted_comment_regex",
             args.encrypted_comment_regex.as_deref(),
         ),
-    ])?)
+    ];
+    if options.iter().all(|(_, v)| v.is_none()) {
+        return Ok(None);
+    }
+    Ok(Some(EncryptionRule::from_options(&options)?))
 }

@@ -74,6 +74,11 @@ pub const KEYS: &[KeyInfo] = &[
         kind: KeyKind::Bool,
         help: "never prompt; fail and name the flag that supplies the answer",
     },
+    KeyInfo {
+        key: "secrets.age_recipients",
+        kind: KeyKind::StrList,
+        help: "age recipients to seal for when no flag, SOPS_AGE_RECIPIENTS or .sops.yaml rule names any",
+    },
 ];
 
 /// Looks a key up by its environment variable.

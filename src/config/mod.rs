@@ -18,7 +18,7 @@ pub use layers::{
     ConfigFile, FileLayer, FileStatus, LoadOptions, LoadedConfig, Origin, Override,
     PROJECT_FILE_NAME, load, locate,
 };
-pub use schema::{ColorMode, Config, OutputFormat};
+pub use schema::{ColorMode, Config, OutputFormat, SecretsConfig};
 
 use serde::Serialize;
 

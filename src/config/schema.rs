@@ -16,6 +16,18 @@ pub struct Config {
     pub color: ColorMode,
     /// Never prompt; fail and name the flag that supplies the answer instead.
     pub no_input: bool,
+    /// `[secrets]`: defaults for `opsctl secrets`.
+    pub secrets: SecretsConfig,
+}
+
+/// `[secrets]` in opsctl.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct SecretsConfig {
+    /// age recipients to seal for when no flag, `SOPS_AGE_RECIPIENTS` or
+    /// `.sops.yaml` rule names any.
+    pub age_recipients: Vec<String>,
 }
 
 /// How a command prints its report on stdout.

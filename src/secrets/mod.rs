@@ -11,9 +11,11 @@
 //! - [`rules`]: which values are encrypted;
 //! - [`walk`]: encrypting or decrypting a whole tree and computing its MAC;
 //! - [`metadata`]: the `sops` block;
-//! - [`keys`]: age recipients and identities.
+//! - [`keys`]: age recipients and identities;
+//! - [`creation_rules`]: `.sops.yaml`, which recipients a new file gets.
 
 pub mod cipher;
+pub mod creation_rules;
 pub mod keys;
 pub mod metadata;
 pub mod rules;
@@ -50,7 +52,7 @@ pub enum SecretsError {
     AlreadySealed,
     /// Sealing needs someone to seal for.
     #[error(
-        "no recipients: pass --age RECIPIENT, set SOPS_AGE_RECIPIENTS, or add a creation rule with `age:` to .sops.yaml"
+        "no recipients: pass --age RECIPIENT, set SOPS_AGE_RECIPIENTS, add a creation rule with `age:` to .sops.yaml, or set secrets.age_recipients in opsctl.toml"
     )]
     NoRecipients,
     /// The `sops` block is missing or wrong.

@@ -169,7 +169,18 @@ impl<'a> Walk<'a> {
         let plain = match self.direction {
             Direction::Encrypt => {
                 let plain = comment.text.clone();
-                if self.rule.should_encrypt_comment(&plain) && !plain.is_empty() {
+                // As sops: a comment follows the rule of the map or list
+                // holding it, and a comment-rule marker stays readable.
+                let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
+                let stack: Vec<&str> = self
+                    .comment_levels
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                let encrypt = self.rule.should_encrypt(&keys, &stack)
+                    && self.rule.should_encrypt_comment(&plain);
+                if encrypt && !plain.is_empty() {
                     comment.text =
                         cipher::encrypt(self.key, plain.as_bytes(), "comment", aad.as_bytes())
                             .map_err(|e| self.error(e))?;

@@ -729,3 +729,113 @@ fn flipping_any_byte_never_yields_altered_plaintext() {
             r#"["password"]: decryption failed"#,
         ));
 }
+
+#[test]
+fn sops_yaml_creation_rules_pick_recipients_and_options_like_sops() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    s.write(
+        "work/.sops.yaml",
+        &format!(
+            "creation_rules:\n  - path_regex: prod/.*\\.yaml$\n    encrypted_regex: ^(password|value)$\n    age: >-\n      {public}\n  - path_regex: \\.env$\n    key_groups:\n      - age:\n          - {public}\n"
+        ),
+    );
+    std::fs::create_dir_all(s.work().join("prod")).unwrap();
+    std::fs::copy(fixture("app.yaml"), s.work().join("prod/app.yaml")).unwrap();
+    // From a subdirectory: the rule's path is relative to .sops.yaml's directory.
+    let sealed = s
+        .cmd()
+        .current_dir(s.work().join("prod"))
+        .args(["secrets", "seal", "app.yaml"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(sealed.clone()).unwrap();
+    assert!(
+        text.contains("user: app") && text.contains("encrypted_regex: ^(password|value)$"),
+        "{text}"
+    );
+    // sops, given the same .sops.yaml, encrypts the same keys.
+    let by_sops = String::from_utf8(run_ok(sops_cmd(&s).args(["-e", "prod/app.yaml"]))).unwrap();
+    let encrypted_keys = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| {
+                l.contains(": ENC[AES256_GCM")
+                    && !l.trim_start().starts_with("mac:")
+                    && !l.trim_start().starts_with('#')
+            })
+            .map(|l| {
+                l.trim_start()
+                    .trim_start_matches("- ")
+                    .split(':')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(encrypted_keys(&text), encrypted_keys(&by_sops));
+    std::fs::write(s.work().join("prod/sealed.yaml"), &sealed).unwrap();
+    let plain = run_ok(sops_cmd(&s).args(["-d", "prod/sealed.yaml"]));
+    assert_eq!(
+        values(Format::Yaml, &plain),
+        values(Format::Yaml, &std::fs::read(fixture("app.yaml")).unwrap())
+    );
+    // key_groups with one group, for dotenv.
+    copy_fixture(&s, "app.env");
+    s.cmd()
+        .args(["secrets", "seal", "app.env"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "sops_age__list_0__map_recipient={public}"
+        )));
+    // No rule matches: the error shows how to add one.
+    copy_fixture(&s, "app.json");
+    s.cmd()
+        .args(["secrets", "seal", "app.json"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "no creation rule matches app.json; add one, for example:",
+        ))
+        .stderr(predicate::str::contains("path_regex: app\\.json$"));
+    // Flags beat .sops.yaml.
+    s.cmd()
+        .args(["secrets", "seal", "app.json", "--age", &public])
+        .assert()
+        .success();
+}
+
+#[test]
+fn opsctl_toml_recipients_are_the_last_resort() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.json");
+    s.cmd()
+        .args(["secrets", "seal", "app.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no recipients: pass --age RECIPIENT",
+        ))
+        .stderr(predicate::str::contains(
+            "secrets.age_recipients in opsctl.toml",
+        ));
+    s.write(
+        "work/opsctl.toml",
+        &format!("[secrets]\nage_recipients = [\"{public}\"]\n"),
+    );
+    let sealed = s
+        .cmd()
+        .args(["secrets", "seal", "app.json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(sealed).unwrap().contains(&public));
+}
