@@ -23,6 +23,9 @@ pub mod store;
 pub mod tree;
 pub mod walk;
 
+#[cfg(test)]
+mod proptests;
+
 use keys::{Identities, KeyError};
 use metadata::{Metadata, MetadataError};
 use rules::EncryptionRule;
