@@ -64,6 +64,9 @@ _opsctl() {
             opsctl__subcmd__help__subcmd__config,show)
                 cmd="opsctl__subcmd__help__subcmd__config__subcmd__show"
                 ;;
+            opsctl__subcmd__help__subcmd__secrets,check)
+                cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__check"
+                ;;
             opsctl__subcmd__help__subcmd__secrets,keygen)
                 cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__keygen"
                 ;;
@@ -72,6 +75,9 @@ _opsctl() {
                 ;;
             opsctl__subcmd__help__subcmd__secrets,unseal)
                 cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__unseal"
+                ;;
+            opsctl__subcmd__secrets,check)
+                cmd="opsctl__subcmd__secrets__subcmd__check"
                 ;;
             opsctl__subcmd__secrets,help)
                 cmd="opsctl__subcmd__secrets__subcmd__help"
@@ -84,6 +90,9 @@ _opsctl() {
                 ;;
             opsctl__subcmd__secrets,unseal)
                 cmd="opsctl__subcmd__secrets__subcmd__unseal"
+                ;;
+            opsctl__subcmd__secrets__subcmd__help,check)
+                cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__check"
                 ;;
             opsctl__subcmd__secrets__subcmd__help,help)
                 cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__help"
@@ -484,8 +493,22 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__help__subcmd__secrets)
-            opts="keygen seal unseal"
+            opts="keygen seal unseal check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__help__subcmd__secrets__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -540,7 +563,7 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__secrets)
-            opts="-C -o -q -v -h --config --no-config --output --quiet --verbose --color --no-input --help keygen seal unseal help"
+            opts="-C -o -q -v -h --config --no-config --output --quiet --verbose --color --no-input --help keygen seal unseal check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -587,9 +610,90 @@ _opsctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        opsctl__subcmd__secrets__subcmd__help)
-            opts="keygen seal unseal help"
+        opsctl__subcmd__secrets__subcmd__check)
+            opts="-C -o -q -v -h --identity --input-type --config --no-config --output --quiet --verbose --color --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --identity)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --input-type)
+                    COMPREPLY=($(compgen -W "yaml json dotenv binary" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__secrets__subcmd__help)
+            opts="keygen seal unseal check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__secrets__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

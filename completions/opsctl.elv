@@ -114,6 +114,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand keygen 'Create a new age identity (key pair)'
             cand seal 'Encrypt files for their recipients'
             cand unseal 'Decrypt a sealed file'
+            cand check 'Verify that files are sealed and intact (for pre-commit and CI)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'opsctl;secrets;keygen'= {
@@ -185,10 +186,28 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'opsctl;secrets;check'= {
+            cand --identity 'Also verify MACs with the age identities (or SSH keys) in FILE; repeatable'
+            cand --input-type 'Read files as this format instead of guessing from their names'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'opsctl;secrets;help'= {
             cand keygen 'Create a new age identity (key pair)'
             cand seal 'Encrypt files for their recipients'
             cand unseal 'Decrypt a sealed file'
+            cand check 'Verify that files are sealed and intact (for pre-commit and CI)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'opsctl;secrets;help;keygen'= {
@@ -196,6 +215,8 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         &'opsctl;secrets;help;seal'= {
         }
         &'opsctl;secrets;help;unseal'= {
+        }
+        &'opsctl;secrets;help;check'= {
         }
         &'opsctl;secrets;help;help'= {
         }
@@ -232,12 +253,15 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand keygen 'Create a new age identity (key pair)'
             cand seal 'Encrypt files for their recipients'
             cand unseal 'Decrypt a sealed file'
+            cand check 'Verify that files are sealed and intact (for pre-commit and CI)'
         }
         &'opsctl;help;secrets;keygen'= {
         }
         &'opsctl;help;secrets;seal'= {
         }
         &'opsctl;help;secrets;unseal'= {
+        }
+        &'opsctl;help;secrets;check'= {
         }
         &'opsctl;help;completions'= {
         }

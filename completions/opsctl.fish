@@ -83,22 +83,23 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_su
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print every setting with its value and origin, or one value'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config files that are read'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
 json\t''"
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -l color -d 'When to colour output' -r -f -a "auto\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -s q -l quiet -d 'Print only results and errors, no progress or notes'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -f -a "keygen" -d 'Create a new age identity (key pair)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -f -a "seal" -d 'Encrypt files for their recipients'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -f -a "unseal" -d 'Decrypt a sealed file'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -f -a "keygen" -d 'Create a new age identity (key pair)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -f -a "seal" -d 'Encrypt files for their recipients'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -f -a "unseal" -d 'Decrypt a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l out -d 'Write the identity to FILE (created 0600, never overwritten); `-` for stdout' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
@@ -169,9 +170,27 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l identity -d 'Also verify MACs with the age identities (or SSH keys) in FILE; repeatable' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l input-type -d 'Read files as this format instead of guessing from their names' -r -f -a "yaml\t''
+json\t''
+dotenv\t''
+binary\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "keygen" -d 'Create a new age identity (key pair)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "seal" -d 'Encrypt files for their recipients'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "unseal" -d 'Decrypt a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
@@ -194,3 +213,4 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subc
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "keygen" -d 'Create a new age identity (key pair)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "seal" -d 'Encrypt files for their recipients'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "unseal" -d 'Decrypt a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'

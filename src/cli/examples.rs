@@ -140,6 +140,13 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         ],
     ),
     (
+        "secrets check",
+        &[
+            ex("Check every file the .sops.yaml rules cover (for CI)", "opsctl secrets check"),
+            ex("Check given files and report as JSON", "opsctl secrets check secrets/*.yaml -o json"),
+        ],
+    ),
+    (
         "completions",
         &[
             ex(

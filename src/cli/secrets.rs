@@ -13,7 +13,7 @@ use crate::secrets::creation_rules::{self, SopsConfig};
 use crate::secrets::keys::{self, Identities, IdentitySources};
 use crate::secrets::rules::EncryptionRule;
 use crate::secrets::store::Format;
-use crate::secrets::{self as core, KeygenReport, SealOptions, UnsealOptions};
+use crate::secrets::{self as core, KeygenReport, SealOptions, UnsealOptions, check};
 
 /// Seal secrets files so they can be committed (SOPS-compatible, age)
 #[derive(Debug, Args)]
@@ -35,6 +35,28 @@ enum SecretsCommand {
     Seal(SealArgs),
     /// Decrypt a sealed file
     Unseal(UnsealArgs),
+    /// Verify that files are sealed and intact (for pre-commit and CI)
+    #[command(long_about = "\
+Verify that secrets files are sealed: each has intact sops metadata, every value its rules say \
+must be encrypted is encrypted, and, when an identity is available, its MAC verifies. Files \
+that should be sealed but are not are also scanned for obvious plaintext secrets (private key \
+blocks, random-looking values under keys named like password or token). With no FILE, every \
+file matched by a path_regex rule of the nearest .sops.yaml is checked. Exits 1 when any file \
+fails.")]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files to check (default: every file a .sops.yaml path_regex rule matches)
+    #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    files: Vec<PathBuf>,
+    /// Also verify MACs with the age identities (or SSH keys) in FILE; repeatable
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    identity: Vec<PathBuf>,
+    /// Read files as this format instead of guessing from their names
+    #[arg(long, value_name = "TYPE", value_parser = PossibleValuesParser::new(Format::NAMES))]
+    input_type: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +163,7 @@ pub fn run(session: &Session, args: SecretsArgs) -> anyhow::Result<Outcome> {
         SecretsCommand::Keygen(a) => keygen(&printer, a),
         SecretsCommand::Seal(a) => seal(&printer, a, &loaded.config.secrets.age_recipients),
         SecretsCommand::Unseal(a) => unseal(&printer, a),
+        SecretsCommand::Check(a) => check(&printer, a),
     }
 }
 
@@ -349,6 +372,95 @@ fn unseal(printer: &Printer, args: UnsealArgs) -> anyhow::Result<Outcome> {
         .with_context(|| format!("cannot unseal {}", args.file.display()))?;
     deliver(&args.file, &args.destination, &plain)?;
     Ok(Outcome::Success)
+}
+
+fn check(printer: &Printer, args: CheckArgs) -> anyhow::Result<Outcome> {
+    let files = if args.files.is_empty() {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let Some(path) = sops_config_path(&cwd) else {
+            bail!(
+                "no FILE given and no .sops.yaml found to list the secrets files; pass the files to check"
+            );
+        };
+        let files = SopsConfig::load(&path)?.matching_files();
+        printer.debug(
+            1,
+            &format!("{} lists {} file(s)", path.display(), files.len()),
+        );
+        files
+    } else {
+        args.files.clone()
+    };
+    // A missing key is not a failure: MACs are verified when a key is at hand.
+    let identities =
+        Identities::load(&IdentitySources::from_environment(args.identity.clone())).ok();
+    if let Some(ids) = &identities {
+        for warning in &ids.warnings {
+            printer.warn(warning);
+        }
+    }
+    let results = files
+        .into_iter()
+        .map(|file| {
+            let format = args
+                .input_type
+                .as_deref()
+                .and_then(Format::from_name)
+                .unwrap_or_else(|| Format::from_path(&file));
+            match std::fs::read(&file) {
+                Ok(bytes) => check::check_file(file, &bytes, format, identities.as_ref()),
+                Err(e) => check::FileCheck {
+                    path: file,
+                    sealed: false,
+                    mac: check::MacStatus::Skipped,
+                    problems: vec![check::Problem {
+                        key: None,
+                        message: format!("cannot read: {e}"),
+                    }],
+                },
+            }
+        })
+        .collect();
+    let report = check::CheckReport::new(results);
+    printer.report(&report)?;
+    Ok(if report.summary.failed > 0 {
+        Outcome::Negative
+    } else {
+        Outcome::Success
+    })
+}
+
+impl HumanReport for check::CheckReport {
+    fn write_human(&self, printer: &Printer, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let failed: Vec<&check::FileCheck> = self.files.iter().filter(|f| !f.ok()).collect();
+        if !failed.is_empty() {
+            let mut table = printer.table();
+            table.set_header(["FILE", "KEY", "PROBLEM"]);
+            for file in failed {
+                for problem in &file.problems {
+                    table.add_row([
+                        file.path.display().to_string(),
+                        problem.key.clone().unwrap_or_default(),
+                        problem.message.clone(),
+                    ]);
+                }
+            }
+            writeln!(out, "{table}")?;
+        }
+        let s = self.summary;
+        writeln!(
+            out,
+            "{} file(s) checked: {} failed, {} MAC(s) verified{}",
+            s.checked,
+            s.failed,
+            s.mac_verified,
+            if s.mac_verified < s.checked - s.failed {
+                " (no key for the others)"
+            } else {
+                ""
+            }
+        )
+    }
 }
 
 /// Puts the file name, line and column in front of a parse error, with the

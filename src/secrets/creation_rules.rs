@@ -226,6 +226,62 @@ fn parse_rule(map: &Map, index: usize) -> Result<CreationRule, String> {
     })
 }
 
+/// Directories never searched for secrets files.
+const SKIPPED_DIRS: [&str; 6] = [
+    ".git",
+    "target",
+    "node_modules",
+    ".venv",
+    "vendor",
+    ".terraform",
+];
+
+impl SopsConfig {
+    /// Files under the config's directory that a rule with a `path_regex`
+    /// matches, sorted. (A rule without one matches everything, which says
+    /// nothing about which files hold secrets, so it is not used here.)
+    pub fn matching_files(&self) -> Vec<PathBuf> {
+        let base = self.path.parent().unwrap_or(Path::new(".")).to_owned();
+        let mut found = Vec::new();
+        let mut dirs = vec![base.clone()];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                let name = entry.file_name();
+                if kind.is_dir() {
+                    if !SKIPPED_DIRS.iter().any(|s| name == *s) {
+                        dirs.push(path);
+                    }
+                    continue;
+                }
+                if !kind.is_file() || name == FILE_NAME {
+                    continue;
+                }
+                let relative = path
+                    .strip_prefix(&base)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if self.rules.iter().any(|r| {
+                    r.path_regex
+                        .as_ref()
+                        .is_some_and(|re| re.is_match(&relative))
+                }) {
+                    found.push(path);
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+}
+
 /// `age:` as a comma-separated string or a list of (comma-separated) strings.
 fn recipients(value: Option<&Node>) -> Result<Vec<String>, String> {
     match value {
@@ -318,6 +374,37 @@ mod tests {
             SopsConfig::load(&path),
             Err(CreationRuleError::Parse { .. })
         ));
+    }
+
+    #[test]
+    fn matching_files_follow_the_path_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = config(
+            dir.path(),
+            "creation_rules:\n  - path_regex: secrets/.*\\.yaml$\n    age: age1x\n  - age: age1y\n",
+        );
+        for f in [
+            "secrets/a.yaml",
+            "secrets/deep/b.yaml",
+            "secrets/c.json",
+            "other/d.yaml",
+            ".git/secrets/e.yaml",
+        ] {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        let found: Vec<String> = cfg
+            .matching_files()
+            .iter()
+            .map(|p| {
+                p.strip_prefix(dir.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(found, ["secrets/a.yaml", "secrets/deep/b.yaml"]);
     }
 
     #[test]

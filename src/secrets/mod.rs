@@ -14,6 +14,7 @@
 //! - [`keys`]: age recipients and identities;
 //! - [`creation_rules`]: `.sops.yaml`, which recipients a new file gets.
 
+pub mod check;
 pub mod cipher;
 pub mod creation_rules;
 pub mod keys;
@@ -254,23 +255,26 @@ fn attach_metadata(tree: &mut Tree, meta: &Metadata) {
 
 /// Takes the `sops` block out of every document; the first one counts.
 fn detach_metadata(tree: &mut Tree) -> Result<Metadata, SecretsError> {
+    match take_metadata_node(tree) {
+        Some(Node::Map(map)) => Ok(Metadata::from_map(&map)?),
+        Some(_) => Err(MetadataError::Invalid("sops must be a map".into()).into()),
+        None => Err(MetadataError::Missing.into()),
+    }
+}
+
+/// Removes the `sops` entry from every document and returns the first.
+pub(crate) fn take_metadata_node(tree: &mut Tree) -> Option<Node> {
     let mut found = None;
     for doc in &mut tree.documents {
         if let Some(pos) = doc
             .iter()
             .position(|i| matches!(i, Item::Entry(k, _) if k == "sops"))
+            && let Item::Entry(_, node) = doc.remove(pos)
         {
-            let Item::Entry(_, node) = doc.remove(pos) else {
-                unreachable!()
-            };
             found.get_or_insert(node);
         }
     }
-    match found {
-        Some(Node::Map(map)) => Ok(Metadata::from_map(&map)?),
-        Some(_) => Err(MetadataError::Invalid("sops must be a map".into()).into()),
-        None => Err(MetadataError::Missing.into()),
-    }
+    found
 }
 
 fn verify_mac(key: &cipher::DataKey, meta: &Metadata, computed: &str) -> Result<(), SecretsError> {

@@ -15,6 +15,8 @@ pub enum Direction {
     Encrypt,
     /// `ENC[…]` in, plaintext out.
     Decrypt,
+    /// No key: only note the values the rule wants encrypted that are not.
+    Audit,
 }
 
 /// A value could not be processed; `path` says which, as `["a"]["b"][0]`.
@@ -44,7 +46,10 @@ pub enum WalkProblem {
 
 /// Settings of one walk.
 pub struct Walk<'a> {
-    key: &'a DataKey,
+    /// `None` only when auditing.
+    key: Option<&'a DataKey>,
+    /// Audit findings: locations of clear values that should be encrypted.
+    findings: Vec<String>,
     rule: &'a EncryptionRule,
     direction: Direction,
     mac: Sha512,
@@ -70,7 +75,8 @@ impl<'a> Walk<'a> {
             mac.update(Sha256::digest(b"sops"));
         }
         Self {
-            key,
+            key: Some(key),
+            findings: Vec::new(),
             rule,
             direction,
             mac,
@@ -79,6 +85,33 @@ impl<'a> Walk<'a> {
             location: Vec::new(),
             comment_levels: Vec::new(),
         }
+    }
+
+    /// Lists the values (as `["a"]["b"]`) that `rule` says must be encrypted
+    /// but are clear text, without any key.
+    pub fn audit(tree: &mut Tree, rule: &'a EncryptionRule) -> Vec<String> {
+        let mut walk = Self {
+            key: None,
+            findings: Vec::new(),
+            rule,
+            direction: Direction::Audit,
+            mac: Sha512::new(),
+            mac_only_encrypted: false,
+            keys: Vec::new(),
+            location: Vec::new(),
+            comment_levels: Vec::new(),
+        };
+        for doc in &mut tree.documents {
+            // Auditing neither encrypts nor decrypts, so it cannot fail.
+            let _ = walk.map(doc);
+        }
+        walk.findings
+    }
+
+    /// The data key; every direction but `Audit` has one.
+    fn key(&self) -> &'a DataKey {
+        self.key
+            .expect("encrypting and decrypting walks have a key")
     }
 
     /// Processes every document in place and returns the MAC of the
@@ -182,7 +215,7 @@ impl<'a> Walk<'a> {
                     && self.rule.should_encrypt_comment(&plain);
                 if encrypt && !plain.is_empty() {
                     comment.text =
-                        cipher::encrypt(self.key, plain.as_bytes(), "comment", aad.as_bytes())
+                        cipher::encrypt(self.key(), plain.as_bytes(), "comment", aad.as_bytes())
                             .map_err(|e| self.error(e))?;
                 }
                 plain
@@ -192,7 +225,7 @@ impl<'a> Walk<'a> {
                 // sops ciphertext markers must decrypt, so a damaged
                 // encrypted comment is an error, not text.
                 if cipher::looks_encrypted(&comment.text) {
-                    let (opened, _) = cipher::decrypt(self.key, &comment.text, aad.as_bytes())
+                    let (opened, _) = cipher::decrypt(self.key(), &comment.text, aad.as_bytes())
                         .map_err(|e| self.error(e))?;
                     // The type label is not authenticated; insist on the right one.
                     if opened.type_tag != "comment" {
@@ -203,6 +236,7 @@ impl<'a> Walk<'a> {
                 }
                 comment.text.clone()
             }
+            Direction::Audit => comment.text.clone(),
         };
         if let Some(level) = self.comment_levels.last_mut() {
             level.push(plain);
@@ -228,7 +262,7 @@ impl<'a> Walk<'a> {
                 self.hash(&plain, encrypted);
                 let empty_string = matches!(scalar, Scalar::Str(s) if s.is_empty());
                 if encrypted && !empty_string {
-                    let text = cipher::encrypt(self.key, &plain, type_tag, aad.as_bytes())
+                    let text = cipher::encrypt(self.key(), &plain, type_tag, aad.as_bytes())
                         .map_err(|e| self.error(e))?;
                     *scalar = Scalar::Str(text);
                 }
@@ -239,7 +273,7 @@ impl<'a> Walk<'a> {
                         Scalar::Null => return Ok(()),
                         Scalar::Str(s) if s.is_empty() => return Ok(()),
                         Scalar::Str(s) if cipher::is_encrypted(s) => {
-                            let (opened, _) = cipher::decrypt(self.key, s, aad.as_bytes())
+                            let (opened, _) = cipher::decrypt(self.key(), s, aad.as_bytes())
                                 .map_err(|e| self.error(e))?;
                             *scalar =
                                 typed(&opened.plaintext, &opened.type_tag).ok_or_else(|| {
@@ -251,6 +285,16 @@ impl<'a> Walk<'a> {
                 }
                 if let Some((plain, _)) = scalar.sops_plaintext() {
                     self.hash(&plain, encrypted);
+                }
+            }
+            Direction::Audit => {
+                let clear = match scalar {
+                    Scalar::Null => false,
+                    Scalar::Str(s) => !s.is_empty() && !cipher::is_encrypted(s),
+                    _ => true,
+                };
+                if encrypted && clear {
+                    self.findings.push(self.location.concat());
                 }
             }
         }
@@ -463,6 +507,20 @@ mod tests {
         Walk::new(&key, &rule, Direction::Decrypt, false)
             .run(&mut tree)
             .unwrap();
+    }
+
+    #[test]
+    fn audit_lists_clear_values_that_should_be_encrypted() {
+        let key = DataKey::generate().unwrap();
+        let rule = EncryptionRule::default();
+        let mut tree = sample();
+        Walk::new(&key, &rule, Direction::Encrypt, false)
+            .run(&mut tree)
+            .unwrap();
+        assert!(Walk::audit(&mut tree, &rule).is_empty());
+        tree.documents[0].push(entry("added", s("plain")));
+        tree.documents[0].push(entry("ok_unencrypted", s("plain")));
+        assert_eq!(Walk::audit(&mut tree, &rule), [r#"["added"]"#]);
     }
 
     #[test]

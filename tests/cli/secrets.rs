@@ -839,3 +839,207 @@ fn opsctl_toml_recipients_are_the_last_resort() {
         .clone();
     assert!(String::from_utf8(sealed).unwrap().contains(&public));
 }
+
+#[test]
+fn check_passes_sealed_files_and_fails_the_rest_with_exit_1() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.yaml");
+    seal_to(&s, "app.yaml", &public, "sealed.yaml");
+    copy_fixture(&s, "app.json");
+    let by_sops = run_ok(sops_cmd(&s).args(["-e", "--age", &public, "app.json"]));
+    std::fs::write(s.work().join("sops.json"), by_sops).unwrap();
+    // Sealed by both tools, key available: pass with MACs verified.
+    let out = s
+        .cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args(["secrets", "check", "sealed.yaml", "sops.json", "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report = assert_matches_schema("secrets-check.schema.json", &out);
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"checked": 2, "failed": 0, "mac_verified": 2})
+    );
+    // Without a key the files still pass; the MAC is simply not verified.
+    s.cmd()
+        .args(["secrets", "check", "sealed.yaml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "0 MAC(s) verified (no key for the others)",
+        ));
+    // A value added in clear text to a sealed file, an unsealed file, a tampered value.
+    let sealed = std::fs::read_to_string(s.work().join("sealed.yaml")).unwrap();
+    std::fs::write(
+        s.work().join("added.yaml"),
+        sealed.replacen("database:\n", "database:\n  added: oops\n", 1),
+    )
+    .unwrap();
+    s.write("work/plain.yaml", "db:\n  password: Xk9#mQ2vLp7wZr4t\n");
+    let changed = sealed.replacen(
+        "api_unencrypted:\n  url: https://api.example.com",
+        "api_unencrypted:\n  url: https://evil.example.com",
+        1,
+    );
+    std::fs::write(s.work().join("changed.yaml"), changed).unwrap();
+    let out = s
+        .cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args([
+            "secrets",
+            "check",
+            "sealed.yaml",
+            "added.yaml",
+            "plain.yaml",
+            "changed.yaml",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report = assert_matches_schema("secrets-check.schema.json", &out);
+    let problems = |i: usize| report["files"][i]["problems"].as_array().unwrap().clone();
+    assert!(problems(0).is_empty());
+    assert_eq!(problems(1)[0]["key"], r#"["database"]["added"]"#);
+    assert!(
+        problems(2)
+            .iter()
+            .any(|p| p["message"].as_str().unwrap().starts_with("not sealed"))
+    );
+    assert!(
+        problems(2)
+            .iter()
+            .any(|p| p["key"] == r#"["db"]["password"]"#
+                && p["message"] == "looks like a plaintext secret")
+    );
+    assert_eq!(report["files"][3]["mac"], "mismatch");
+    // The human table names file, key and problem.
+    s.cmd()
+        .args(["secrets", "check", "added.yaml", "plain.yaml"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("added.yaml"))
+        .stdout(predicate::str::contains(r#"["database"]["added"]"#))
+        .stdout(predicate::str::contains("2 file(s) checked: 2 failed"));
+}
+
+#[test]
+fn check_without_files_uses_the_sops_yaml_rules() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    s.write(
+        "work/.sops.yaml",
+        &format!("creation_rules:\n  - path_regex: secrets/.*\\.yaml$\n    age: {public}\n"),
+    );
+    std::fs::create_dir_all(s.work().join("secrets")).unwrap();
+    std::fs::copy(fixture("app.yaml"), s.work().join("secrets/app.yaml")).unwrap();
+    s.write("work/README.md", "not a secret\n");
+    s.cmd()
+        .args(["secrets", "check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("secrets/app.yaml"));
+    s.cmd()
+        .args(["secrets", "seal", "--in-place", "secrets/app.yaml"])
+        .assert()
+        .success();
+    s.cmd()
+        .args(["secrets", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 file(s) checked: 0 failed"));
+    let empty = Sandbox::new();
+    empty
+        .cmd()
+        .args(["secrets", "check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no .sops.yaml found"));
+}
+
+/// pre-commit from the checkout's .venv (scripts/test installs it).
+fn pre_commit() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/pre-commit");
+    assert!(
+        path.is_file(),
+        "pre-commit is not installed; run scripts/test (it pip-installs it into .venv)"
+    );
+    path
+}
+
+#[test]
+fn the_hook_manifest_is_valid_for_the_real_pre_commit() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
+    run_ok(
+        Command::new(pre_commit())
+            .arg("validate-manifest")
+            .arg(manifest),
+    );
+}
+
+#[test]
+fn pre_commit_runs_secrets_check_and_blocks_an_unsealed_file() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    let git = |args: &[&str]| {
+        run_ok(
+            Command::new("git")
+                .current_dir(s.work())
+                .env("HOME", s.home())
+                .args(args),
+        )
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "t@example.com"]);
+    git(&["config", "user.name", "t"]);
+    s.write(
+        "work/.sops.yaml",
+        &format!("creation_rules:\n  - path_regex: secrets/.*\\.yaml$\n    age: {public}\n"),
+    );
+    // The manifest's hook, run against the built binary (language: system
+    // stands in for `language: rust`, which would build opsctl again).
+    s.write(
+        "work/.pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: local\n    hooks:\n      - id: opsctl-secrets-check\n        name: opsctl secrets check\n        entry: {} secrets check\n        language: system\n        pass_filenames: false\n        always_run: true\n",
+            crate::support::OPSCTL
+        ),
+    );
+    std::fs::create_dir_all(s.work().join("secrets")).unwrap();
+    std::fs::copy(fixture("app.yaml"), s.work().join("secrets/app.yaml")).unwrap();
+    git(&["add", "-A"]);
+    let run = |s: &Sandbox| {
+        Command::new(pre_commit())
+            .current_dir(s.work())
+            .env("HOME", s.home())
+            .env("PRE_COMMIT_HOME", s.home().join(".cache/pre-commit"))
+            .args(["run", "--all-files"])
+            .output()
+            .unwrap()
+    };
+    let out = run(&s);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("not sealed"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    s.cmd()
+        .args(["secrets", "seal", "--in-place", "secrets/app.yaml"])
+        .assert()
+        .success();
+    git(&["add", "-A"]);
+    let out = run(&s);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
