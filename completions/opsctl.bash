@@ -67,6 +67,9 @@ _opsctl() {
             opsctl__subcmd__help__subcmd__secrets,check)
                 cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__check"
                 ;;
+            opsctl__subcmd__help__subcmd__secrets,exec)
+                cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__exec"
+                ;;
             opsctl__subcmd__help__subcmd__secrets,keygen)
                 cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__keygen"
                 ;;
@@ -78,6 +81,9 @@ _opsctl() {
                 ;;
             opsctl__subcmd__secrets,check)
                 cmd="opsctl__subcmd__secrets__subcmd__check"
+                ;;
+            opsctl__subcmd__secrets,exec)
+                cmd="opsctl__subcmd__secrets__subcmd__exec"
                 ;;
             opsctl__subcmd__secrets,help)
                 cmd="opsctl__subcmd__secrets__subcmd__help"
@@ -93,6 +99,9 @@ _opsctl() {
                 ;;
             opsctl__subcmd__secrets__subcmd__help,check)
                 cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__check"
+                ;;
+            opsctl__subcmd__secrets__subcmd__help,exec)
+                cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__exec"
                 ;;
             opsctl__subcmd__secrets__subcmd__help,help)
                 cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__help"
@@ -493,7 +502,7 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__help__subcmd__secrets)
-            opts="keygen seal unseal check"
+            opts="keygen seal unseal check exec"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -507,6 +516,20 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__help__subcmd__secrets__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__help__subcmd__secrets__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -563,7 +586,7 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__secrets)
-            opts="-C -o -q -v -h --config --no-config --output --quiet --verbose --color --no-input --help keygen seal unseal check help"
+            opts="-C -o -q -v -h --config --no-config --output --quiet --verbose --color --no-input --help keygen seal unseal check exec help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -677,8 +700,71 @@ _opsctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        opsctl__subcmd__secrets__subcmd__exec)
+            opts="-C -o -q -v -h --identity --pristine --config --no-config --output --quiet --verbose --color --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --identity)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         opsctl__subcmd__secrets__subcmd__help)
-            opts="keygen seal unseal check help"
+            opts="keygen seal unseal check exec help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -692,6 +778,20 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__secrets__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__secrets__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

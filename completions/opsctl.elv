@@ -115,6 +115,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand seal 'Encrypt files for their recipients'
             cand unseal 'Decrypt a sealed file'
             cand check 'Verify that files are sealed and intact (for pre-commit and CI)'
+            cand exec 'Run a command with the decrypted values as environment variables'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'opsctl;secrets;keygen'= {
@@ -203,11 +204,29 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'opsctl;secrets;exec'= {
+            cand --identity 'Read age identities (or SSH private keys) from FILE; repeatable'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --pristine 'Give the command only the secrets and PATH, not opsctl''s environment'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'opsctl;secrets;help'= {
             cand keygen 'Create a new age identity (key pair)'
             cand seal 'Encrypt files for their recipients'
             cand unseal 'Decrypt a sealed file'
             cand check 'Verify that files are sealed and intact (for pre-commit and CI)'
+            cand exec 'Run a command with the decrypted values as environment variables'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'opsctl;secrets;help;keygen'= {
@@ -217,6 +236,8 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         &'opsctl;secrets;help;unseal'= {
         }
         &'opsctl;secrets;help;check'= {
+        }
+        &'opsctl;secrets;help;exec'= {
         }
         &'opsctl;secrets;help;help'= {
         }
@@ -254,6 +275,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand seal 'Encrypt files for their recipients'
             cand unseal 'Decrypt a sealed file'
             cand check 'Verify that files are sealed and intact (for pre-commit and CI)'
+            cand exec 'Run a command with the decrypted values as environment variables'
         }
         &'opsctl;help;secrets;keygen'= {
         }
@@ -262,6 +284,8 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         &'opsctl;help;secrets;unseal'= {
         }
         &'opsctl;help;secrets;check'= {
+        }
+        &'opsctl;help;secrets;exec'= {
         }
         &'opsctl;help;completions'= {
         }

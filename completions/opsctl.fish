@@ -83,23 +83,24 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_su
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print every setting with its value and origin, or one value'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config files that are read'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
 json\t''"
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -l color -d 'When to colour output' -r -f -a "auto\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -s q -l quiet -d 'Print only results and errors, no progress or notes'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -f -a "keygen" -d 'Create a new age identity (key pair)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -f -a "seal" -d 'Encrypt files for their recipients'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -f -a "unseal" -d 'Decrypt a sealed file'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "keygen" -d 'Create a new age identity (key pair)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "seal" -d 'Encrypt files for their recipients'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "unseal" -d 'Decrypt a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "exec" -d 'Run a command with the decrypted values as environment variables'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l out -d 'Write the identity to FILE (created 0600, never overwritten); `-` for stdout' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
@@ -187,10 +188,25 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -l pristine -d 'Give the command only the secrets and PATH, not opsctl\'s environment'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "keygen" -d 'Create a new age identity (key pair)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "seal" -d 'Encrypt files for their recipients'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "unseal" -d 'Decrypt a sealed file'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "exec" -d 'Run a command with the decrypted values as environment variables'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
@@ -214,3 +230,4 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subc
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "seal" -d 'Encrypt files for their recipients'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "unseal" -d 'Decrypt a sealed file'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "exec" -d 'Run a command with the decrypted values as environment variables'

@@ -142,8 +142,27 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
     (
         "secrets check",
         &[
-            ex("Check every file the .sops.yaml rules cover (for CI)", "opsctl secrets check"),
-            ex("Check given files and report as JSON", "opsctl secrets check secrets/*.yaml -o json"),
+            ex(
+                "Check every file the .sops.yaml rules cover (for CI)",
+                "opsctl secrets check",
+            ),
+            ex(
+                "Check given files and report as JSON",
+                "opsctl secrets check secrets/*.yaml -o json",
+            ),
+        ],
+    ),
+    (
+        "secrets exec",
+        &[
+            ex(
+                "Run a command with DB_PASSWORD and friends set from a sealed file",
+                "opsctl secrets exec secrets.yaml -- ./migrate.sh",
+            ),
+            ex(
+                "Only the secrets (and PATH) in the environment",
+                "opsctl secrets exec --pristine prod.env -- env",
+            ),
         ],
     ),
     (

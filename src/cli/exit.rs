@@ -17,6 +17,8 @@ pub enum Outcome {
     Negative,
     /// It could not decide: no data, too many errors (exit 3).
     Inconclusive,
+    /// A command opsctl ran (`secrets exec`) ended with this code, passed on.
+    PassThrough(u8),
 }
 
 /// Usage or input error: a bad flag, a malformed file, a missing key.
@@ -31,6 +33,7 @@ impl Outcome {
             Outcome::Success => 0,
             Outcome::Negative => 1,
             Outcome::Inconclusive => 3,
+            Outcome::PassThrough(code) => code,
         })
     }
 }

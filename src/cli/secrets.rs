@@ -44,6 +44,29 @@ blocks, random-looking values under keys named like password or token). With no 
 file matched by a path_regex rule of the nearest .sops.yaml is checked. Exits 1 when any file \
 fails.")]
     Check(CheckArgs),
+    /// Run a command with the decrypted values as environment variables
+    #[command(long_about = "\
+Run a command with the decrypted values of sealed files as environment variables. Nested keys \
+(and list indices) are joined with `_` and upper-cased (db.password becomes DB_PASSWORD); \
+dotenv keys are used as written; later files win. Nothing is written to disk, and the \
+command's exit code is passed through.")]
+    Exec(ExecArgs),
+}
+
+#[derive(Debug, Args)]
+struct ExecArgs {
+    /// Sealed files whose values become variables (later files win)
+    #[arg(required = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    files: Vec<PathBuf>,
+    /// Read age identities (or SSH private keys) from FILE; repeatable
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    identity: Vec<PathBuf>,
+    /// Give the command only the secrets and PATH, not opsctl's environment
+    #[arg(long)]
+    pristine: bool,
+    /// The command and its arguments, after `--`
+    #[arg(last = true, required = true, value_name = "COMMAND", value_hint = clap::ValueHint::CommandWithArguments)]
+    command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +187,7 @@ pub fn run(session: &Session, args: SecretsArgs) -> anyhow::Result<Outcome> {
         SecretsCommand::Seal(a) => seal(&printer, a, &loaded.config.secrets.age_recipients),
         SecretsCommand::Unseal(a) => unseal(&printer, a),
         SecretsCommand::Check(a) => check(&printer, a),
+        SecretsCommand::Exec(a) => exec(&printer, a),
     }
 }
 
@@ -372,6 +396,61 @@ fn unseal(printer: &Printer, args: UnsealArgs) -> anyhow::Result<Outcome> {
         .with_context(|| format!("cannot unseal {}", args.file.display()))?;
     deliver(&args.file, &args.destination, &plain)?;
     Ok(Outcome::Success)
+}
+
+fn exec(printer: &Printer, args: ExecArgs) -> anyhow::Result<Outcome> {
+    let identities = Identities::load(&IdentitySources::from_environment(args.identity.clone()))
+        .context("cannot open the secrets for exec")?;
+    for warning in &identities.warnings {
+        printer.warn(warning);
+    }
+    let mut vars: Vec<(String, String)> = Vec::new();
+    for file in &args.files {
+        let format = Format::from_path(file);
+        let input =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let tree = core::open(&input, format, &identities, false)
+            .map_err(|e| locate(file, &input, e))
+            .with_context(|| format!("cannot unseal {}", file.display()))?;
+        vars.extend(
+            core::environment(&tree, format)
+                .with_context(|| format!("cannot use {} as environment", file.display()))?,
+        );
+    }
+    let (program, rest) = args
+        .command
+        .split_first()
+        .context("no command given after --")?;
+    let mut command = std::process::Command::new(program);
+    command.args(rest);
+    if args.pristine {
+        let path = std::env::var_os("PATH");
+        command.env_clear();
+        if let Some(path) = path {
+            command.env("PATH", path);
+        }
+    }
+    command.envs(vars);
+    // The child gets Ctrl-C too (same process group) and decides; opsctl
+    // waits and passes its exit code on.
+    let deferral = crate::interrupt::defer();
+    let status = command
+        .status()
+        .with_context(|| format!("cannot run {}", program.to_string_lossy()))?;
+    drop(deferral);
+    Ok(Outcome::PassThrough(exit_code_of(status)))
+}
+
+/// The code a shell would report: the exit code, or 128 + the signal.
+fn exit_code_of(status: std::process::ExitStatus) -> u8 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return u8::try_from(128 + signal).unwrap_or(u8::MAX);
+        }
+    }
+    status.code().map_or(1, |c| u8::try_from(c).unwrap_or(1))
 }
 
 fn check(printer: &Printer, args: CheckArgs) -> anyhow::Result<Outcome> {

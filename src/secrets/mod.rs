@@ -183,6 +183,27 @@ pub fn unseal(
     identities: &Identities,
     options: &UnsealOptions<'_>,
 ) -> Result<Vec<u8>, SecretsError> {
+    let tree = open(input, format, identities, options.ignore_mac)?;
+    match options.extract {
+        Some(path) => {
+            let node = find(&tree, path)?;
+            store::emit_extracted(output, node).ok_or_else(|| SecretsError::Unrepresentable {
+                format: output.name(),
+                reason: "a map or list can only be extracted as YAML or JSON".into(),
+            })
+        }
+        None => write(&tree, output, false),
+    }
+}
+
+/// Decrypts a sealed file into its plaintext tree (metadata removed), the
+/// MAC verified unless `ignore_mac`.
+pub fn open(
+    input: &[u8],
+    format: Format,
+    identities: &Identities,
+    ignore_mac: bool,
+) -> Result<Tree, SecretsError> {
     let mut tree = parse(input, format, true)?;
     let meta = detach_metadata(&mut tree)?;
     let key = keys::unwrap(&meta.age, identities)?;
@@ -193,18 +214,79 @@ pub fn unseal(
         meta.mac_only_encrypted,
     )
     .run(&mut tree)?;
-    if !options.ignore_mac {
+    if !ignore_mac {
         verify_mac(&key, &meta, &computed)?;
     }
-    match options.extract {
-        Some(path) => {
-            let node = find(&tree, path)?;
-            store::emit_extracted(output, node).ok_or_else(|| SecretsError::Unrepresentable {
-                format: output.name(),
-                reason: "a map or list can only be extracted as YAML or JSON".into(),
-            })
+    Ok(tree)
+}
+
+/// The values of a decrypted document as environment variables, as
+/// `opsctl secrets exec` passes them: nested keys (and list indices) joined
+/// with `_` and upper-cased; dotenv keys exactly as written. Only the first
+/// document counts; nulls are skipped.
+pub fn environment(tree: &Tree, format: Format) -> Result<Vec<(String, String)>, SecretsError> {
+    let mut vars = Vec::new();
+    let Some(doc) = tree.documents.first() else {
+        return Ok(vars);
+    };
+    let keep_case = format == Format::Dotenv;
+    for item in doc {
+        if let Item::Entry(key, node) = item {
+            let name = if keep_case {
+                key.clone()
+            } else {
+                key.to_uppercase()
+            };
+            flatten_env(&name, node, keep_case, &mut vars);
         }
-        None => write(&tree, output, false),
+    }
+    if let Some((name, _)) = vars
+        .iter()
+        .find(|(n, _)| n.is_empty() || n.contains(['=', '\0']))
+    {
+        return Err(SecretsError::Unrepresentable {
+            format: "environment",
+            reason: format!("{name:?} is not a valid variable name"),
+        });
+    }
+    Ok(vars)
+}
+
+fn flatten_env(name: &str, node: &Node, keep_case: bool, vars: &mut Vec<(String, String)>) {
+    use tree::{Scalar, SeqItem};
+    match node {
+        Node::Map(map) => {
+            for item in map {
+                if let Item::Entry(k, v) = item {
+                    let k = if keep_case {
+                        k.clone()
+                    } else {
+                        k.to_uppercase()
+                    };
+                    flatten_env(&format!("{name}_{k}"), v, keep_case, vars);
+                }
+            }
+        }
+        Node::Seq(items) => {
+            let values = items.iter().filter_map(|i| match i {
+                SeqItem::Node(n) => Some(n),
+                SeqItem::Comment(_) => None,
+            });
+            for (i, v) in values.enumerate() {
+                flatten_env(&format!("{name}_{i}"), v, keep_case, vars);
+            }
+        }
+        Node::Scalar(scalar) => {
+            let value = match scalar {
+                Scalar::Null => return,
+                Scalar::Str(s) | Scalar::Time(s) => s.clone(),
+                Scalar::Binary(b) => String::from_utf8_lossy(b).into_owned(),
+                Scalar::Int(i) => i.to_string(),
+                Scalar::Float(f) => tree::go_float_text(*f),
+                Scalar::Bool(b) => b.to_string(),
+            };
+            vars.push((name.to_owned(), value));
+        }
     }
 }
 
@@ -395,6 +477,31 @@ pub fn parse_path(text: &str) -> Result<Vec<PathStep>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn environment_flattens_nested_keys() {
+        let tree = store::parse(
+            Format::Yaml,
+            b"db:\n  host: h\n  ports: [1, 2]\nflag: true\nnothing: null\n",
+            false,
+        )
+        .unwrap();
+        let vars = environment(&tree, Format::Yaml).unwrap();
+        assert_eq!(
+            vars,
+            [
+                ("DB_HOST".into(), "h".into()),
+                ("DB_PORTS_0".into(), "1".into()),
+                ("DB_PORTS_1".into(), "2".into()),
+                ("FLAG".into(), "true".into()),
+            ]
+        );
+        let env = store::parse(Format::Dotenv, b"lower_case=x\n", false).unwrap();
+        assert_eq!(
+            environment(&env, Format::Dotenv).unwrap(),
+            [("lower_case".into(), "x".into())]
+        );
+    }
 
     #[test]
     fn extract_paths_parse() {

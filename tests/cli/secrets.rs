@@ -1043,3 +1043,92 @@ fn pre_commit_runs_secrets_check_and_blocks_an_unsealed_file() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn exec_passes_secrets_as_environment_and_the_exit_code_back() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.yaml");
+    copy_fixture(&s, "app.env");
+    seal_to(&s, "app.yaml", &public, "sealed.yaml");
+    seal_to(&s, "app.env", &public, "sealed.env");
+    // Nothing is written to disk: a private TMPDIR stays empty.
+    let tmp = s.home().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .env("TMPDIR", &tmp)
+        .args(["secrets", "exec", "sealed.yaml", "sealed.env", "--"])
+        .args(["sh", "-c", r#"printf '%s|%s|%s|%s' "$DATABASE_PASSWORD" "$TOKENS_1_VALUE" "$API_KEY" "$MULTI"; exit 7"#])
+        .assert()
+        .code(7)
+        .stdout("s3cr3t-p@ss|0755|abc123|line one\nline two");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    // --pristine: only the secrets and PATH.
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .env("LEAK", "x")
+        .args([
+            "secrets",
+            "exec",
+            "--pristine",
+            "sealed.env",
+            "--",
+            "sh",
+            "-c",
+            "echo ${LEAK:-none} $API_KEY",
+        ])
+        .assert()
+        .success()
+        .stdout("none abc123\n");
+    // A wrong key runs nothing.
+    s.cmd()
+        .args(["secrets", "keygen", "--out", "other.txt"])
+        .assert()
+        .success();
+    s.cmd()
+        .args([
+            "secrets",
+            "exec",
+            "--identity",
+            "other.txt",
+            "sealed.env",
+            "--",
+            "sh",
+            "-c",
+            "echo ran",
+        ])
+        .assert()
+        .code(2)
+        .stdout("");
+}
+
+#[cfg(unix)]
+#[test]
+fn exec_passes_ctrl_c_to_the_command_and_its_status_back() {
+    use std::os::unix::process::CommandExt;
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.env");
+    seal_to(&s, "app.env", &public, "sealed.env");
+    let ready = s.work().join("ready");
+    let mut child = s
+        .std_cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args(["secrets", "exec", "sealed.env", "--", "sh", "-c"])
+        .arg(format!("touch {}; exec sleep 30", ready.display()))
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !ready.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the command never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Ctrl-C at a terminal signals the whole foreground process group.
+    run_ok(Command::new("bash").args(["-c", &format!("kill -INT -- -{}", child.id())]));
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+}
