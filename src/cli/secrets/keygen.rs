@@ -1,0 +1,108 @@
+//! `opsctl secrets keygen`: new age identities.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+
+use crate::cli::output::{HumanReport, write_stdout};
+use crate::cli::{Outcome, Printer};
+use crate::config::OutputFormat;
+use crate::secrets::KeygenReport;
+use crate::secrets::keys::{self, IdentitySources};
+
+#[derive(Debug, Args)]
+pub(super) struct KeygenArgs {
+    /// Write the identity to FILE (created 0600, never overwritten); `-` for stdout
+    #[arg(long = "out", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    out: Option<PathBuf>,
+    /// Also append the identity to the default sops key file
+    #[arg(long)]
+    add_to_sops_keys: bool,
+}
+
+pub(super) fn keygen(printer: &Printer, args: KeygenArgs) -> anyhow::Result<Outcome> {
+    let (identity, public_key) = keys::generate_identity();
+    let mut report = KeygenReport {
+        public_key: public_key.clone(),
+        file: None,
+        added_to: None,
+    };
+    if args.add_to_sops_keys {
+        let sources = IdentitySources::from_environment(Vec::new());
+        let path = sources
+            .default_key_file()
+            .context("cannot find the default sops key file: HOME and XDG_CONFIG_HOME are unset")?
+            .to_owned();
+        append_identity(&path, &identity)?;
+        report.added_to = Some(path);
+    }
+    match args.out.as_deref() {
+        Some(path) if path != Path::new("-") => {
+            if path.symlink_metadata().is_ok() {
+                bail!(
+                    "{} already exists; opsctl never overwrites an identity (choose another --out)",
+                    path.display()
+                );
+            }
+            crate::fsx::write_atomic_with_mode(path, identity.as_bytes(), 0o600)
+                .with_context(|| format!("cannot write the identity to {}", path.display()))?;
+            report.file = Some(path.to_owned());
+        }
+        // Only --add-to-sops-keys: the identity is stored, nothing to print.
+        None if args.add_to_sops_keys => {}
+        _ => {
+            if printer.format() == OutputFormat::Json {
+                bail!(
+                    "-o json reports on the identity, so the identity itself must go to a file: pass --out FILE"
+                );
+            }
+            write_stdout(identity.as_bytes())?;
+            printer.note(&format!("public key: {public_key}"));
+            return Ok(Outcome::Success);
+        }
+    }
+    printer.report(&report)?;
+    Ok(Outcome::Success)
+}
+
+/// Appends an identity to a key file, creating it (and its directory) privately.
+fn append_identity(path: &Path, identity: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir)?;
+    }
+    let mut text = match std::fs::read_to_string(path) {
+        Ok(existing) => existing,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(identity);
+    crate::fsx::write_atomic_with_mode(path, text.as_bytes(), 0o600)
+        .with_context(|| format!("cannot add the identity to {}", path.display()))
+}
+
+fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))
+}
+
+impl HumanReport for KeygenReport {
+    fn write_human(&self, _printer: &Printer, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        writeln!(out, "public key: {}", self.public_key)?;
+        if let Some(file) = &self.file {
+            writeln!(out, "identity written to {}", file.display())?;
+        }
+        if let Some(file) = &self.added_to {
+            writeln!(out, "identity added to {}", file.display())?;
+        }
+        Ok(())
+    }
+}

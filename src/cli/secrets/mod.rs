@@ -1,0 +1,148 @@
+//! `opsctl secrets`: seal and open SOPS-compatible secrets files with age.
+//!
+//! One file per group of commands; this one holds the command tree and the
+//! helpers they share (reading inputs, writing results, locating errors).
+
+mod check;
+mod keygen;
+mod seal;
+mod unseal;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Subcommand};
+
+use super::output::write_stdout;
+use super::{Outcome, Session};
+use crate::secrets::store::Format;
+use crate::secrets::{self as core};
+use check::CheckArgs;
+use keygen::KeygenArgs;
+use seal::SealArgs;
+use unseal::{ExecArgs, UnsealArgs};
+
+/// Seal secrets files so they can be committed (SOPS-compatible, age)
+#[derive(Debug, Args)]
+#[command(long_about = "\
+Seal secrets files so they can be committed, and open them again. Sealed files are SOPS files \
+with age recipients: `sops -d` opens what opsctl seals, and opsctl opens what sops sealed. \
+Identities are read from --identity, SOPS_AGE_KEY, SOPS_AGE_KEY_FILE and the default sops key \
+file ($XDG_CONFIG_HOME/sops/age/keys.txt), as sops reads them.")]
+pub struct SecretsArgs {
+    #[command(subcommand)]
+    command: SecretsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum SecretsCommand {
+    /// Create a new age identity (key pair)
+    Keygen(KeygenArgs),
+    /// Encrypt files for their recipients
+    Seal(SealArgs),
+    /// Decrypt a sealed file
+    Unseal(UnsealArgs),
+    /// Verify that files are sealed and intact (for pre-commit and CI)
+    #[command(long_about = "\
+Verify that secrets files are sealed: each has intact sops metadata, every value its rules say \
+must be encrypted is encrypted, and, when an identity is available, its MAC verifies. Files \
+that should be sealed but are not are also scanned for obvious plaintext secrets (private key \
+blocks, random-looking values under keys named like password or token). With no FILE, every \
+file matched by a path_regex rule of the nearest .sops.yaml is checked. Exits 1 when any file \
+fails.")]
+    Check(CheckArgs),
+    /// Run a command with the decrypted values as environment variables
+    #[command(long_about = "\
+Run a command with the decrypted values of sealed files as environment variables. Nested keys \
+(and list indices) are joined with `_` and upper-cased (db.password becomes DB_PASSWORD); \
+dotenv keys are used as written; later files win. Nothing is written to disk, and the \
+command's exit code is passed through.")]
+    Exec(ExecArgs),
+}
+
+/// Flags shared by commands that read and write sealed files.
+#[derive(Debug, Args)]
+struct FormatArgs {
+    /// Read the input as this format instead of guessing from the file name
+    #[arg(long, value_name = "TYPE", value_parser = PossibleValuesParser::new(Format::NAMES))]
+    input_type: Option<String>,
+    /// Write the output in this format (default: the input's)
+    #[arg(long, value_name = "TYPE", value_parser = PossibleValuesParser::new(Format::NAMES))]
+    output_type: Option<String>,
+}
+
+/// Where results go: stdout, a file, or back over the input.
+#[derive(Debug, Args)]
+struct DestinationArgs {
+    /// Replace each input file with the result (atomically)
+    #[arg(short, long, conflicts_with = "out")]
+    in_place: bool,
+    /// Write the result to FILE (atomically) instead of stdout
+    #[arg(long = "out", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    out: Option<PathBuf>,
+}
+
+/// Runs `opsctl secrets …`.
+pub fn run(session: &Session, args: SecretsArgs) -> anyhow::Result<Outcome> {
+    let (loaded, printer) = session.load_config()?;
+    match args.command {
+        SecretsCommand::Keygen(a) => keygen::keygen(&printer, a),
+        SecretsCommand::Seal(a) => seal::seal(&printer, a, &loaded.config.secrets.age_recipients),
+        SecretsCommand::Unseal(a) => unseal::unseal(&printer, a),
+        SecretsCommand::Check(a) => check::check_files(&printer, a),
+        SecretsCommand::Exec(a) => unseal::exec(&printer, a),
+    }
+}
+
+/// Puts the file name, line and column in front of a parse error, with the
+/// offending line, so editors can jump to it.
+fn locate(file: &Path, input: &[u8], err: core::SecretsError) -> anyhow::Error {
+    match err {
+        core::SecretsError::Parse { format, error } => {
+            let text = String::from_utf8_lossy(input);
+            anyhow::anyhow!(
+                "{}:{}:{}: invalid {format}: {}\n{}",
+                file.display(),
+                error.line,
+                error.column,
+                error.message,
+                crate::diagnostic::excerpt_at(&text, error.line, error.column)
+            )
+        }
+        other => other.into(),
+    }
+}
+
+fn check_destination(dest: &DestinationArgs, files: usize) -> anyhow::Result<()> {
+    if files > 1 && !dest.in_place {
+        bail!("several files can only be processed with --in-place (or one at a time with --out)");
+    }
+    Ok(())
+}
+
+/// Reads a file and works out its input and output formats.
+fn read_input(file: &Path, args: &FormatArgs) -> anyhow::Result<(Vec<u8>, Format, Format)> {
+    let input = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let format = args
+        .input_type
+        .as_deref()
+        .and_then(Format::from_name)
+        .unwrap_or_else(|| Format::from_path(file));
+    let output = args
+        .output_type
+        .as_deref()
+        .and_then(Format::from_name)
+        .unwrap_or(format);
+    Ok((input, format, output))
+}
+
+fn deliver(file: &Path, dest: &DestinationArgs, bytes: &[u8]) -> anyhow::Result<()> {
+    let target = match (&dest.out, dest.in_place) {
+        (_, true) => file,
+        (Some(out), false) if out != Path::new("-") => out.as_path(),
+        _ => return write_stdout(bytes),
+    };
+    crate::fsx::write_atomic(target, bytes)
+        .with_context(|| format!("cannot write {}", target.display()))
+}
