@@ -127,6 +127,10 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('unseal', 'unseal', [CompletionResultType]::ParameterValue, 'Decrypt a sealed file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify that files are sealed and intact (for pre-commit and CI)')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the decrypted values as environment variables')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a sealed file in your editor; unchanged values keep their ciphertext')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set one value in a sealed file')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove one value from a sealed file')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'New data key and fresh ciphertext, adding or removing recipients')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -238,12 +242,89 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'opsctl;secrets;edit' {
+            [CompletionResult]::new('--age', '--age', [CompletionResultType]::ParameterName, 'For a new file: seal for this age recipient; repeatable or comma-separated')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Read age identities (or SSH private keys) from FILE; repeatable')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file (neither opsctl.toml nor the user config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail and name the flag that supplies the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'opsctl;secrets;set' {
+            [CompletionResult]::new('--value-file', '--value-file', [CompletionResultType]::ParameterName, 'Take the value, as text, from FILE (keeps secrets off the command line)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Read age identities (or SSH private keys) from FILE; repeatable')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file (neither opsctl.toml nor the user config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail and name the flag that supplies the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'opsctl;secrets;unset' {
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Read age identities (or SSH private keys) from FILE; repeatable')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file (neither opsctl.toml nor the user config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail and name the flag that supplies the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'opsctl;secrets;rotate' {
+            [CompletionResult]::new('--add-age', '--add-age', [CompletionResultType]::ParameterName, 'Also seal for this age recipient; repeatable or comma-separated')
+            [CompletionResult]::new('--rm-age', '--rm-age', [CompletionResultType]::ParameterName, 'Stop sealing for this age recipient; repeatable or comma-separated')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Read age identities (or SSH private keys) from FILE; repeatable')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--keys-only', '--keys-only', [CompletionResultType]::ParameterName, 'Keep the data key and values; only sync recipients with .sops.yaml (sops updatekeys)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file (neither opsctl.toml nor the user config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail and name the flag that supplies the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'opsctl;secrets;help' {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a new age identity (key pair)')
             [CompletionResult]::new('seal', 'seal', [CompletionResultType]::ParameterValue, 'Encrypt files for their recipients')
             [CompletionResult]::new('unseal', 'unseal', [CompletionResultType]::ParameterValue, 'Decrypt a sealed file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify that files are sealed and intact (for pre-commit and CI)')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the decrypted values as environment variables')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a sealed file in your editor; unchanged values keep their ciphertext')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set one value in a sealed file')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove one value from a sealed file')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'New data key and fresh ciphertext, adding or removing recipients')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -260,6 +341,18 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             break
         }
         'opsctl;secrets;help;exec' {
+            break
+        }
+        'opsctl;secrets;help;edit' {
+            break
+        }
+        'opsctl;secrets;help;set' {
+            break
+        }
+        'opsctl;secrets;help;unset' {
+            break
+        }
+        'opsctl;secrets;help;rotate' {
             break
         }
         'opsctl;secrets;help;help' {
@@ -305,6 +398,10 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('unseal', 'unseal', [CompletionResultType]::ParameterValue, 'Decrypt a sealed file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify that files are sealed and intact (for pre-commit and CI)')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the decrypted values as environment variables')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a sealed file in your editor; unchanged values keep their ciphertext')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set one value in a sealed file')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove one value from a sealed file')
+            [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'New data key and fresh ciphertext, adding or removing recipients')
             break
         }
         'opsctl;help;secrets;keygen' {
@@ -320,6 +417,18 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             break
         }
         'opsctl;help;secrets;exec' {
+            break
+        }
+        'opsctl;help;secrets;edit' {
+            break
+        }
+        'opsctl;help;secrets;set' {
+            break
+        }
+        'opsctl;help;secrets;unset' {
+            break
+        }
+        'opsctl;help;secrets;rotate' {
             break
         }
         'opsctl;help;completions' {

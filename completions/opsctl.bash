@@ -67,20 +67,35 @@ _opsctl() {
             opsctl__subcmd__help__subcmd__secrets,check)
                 cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__check"
                 ;;
+            opsctl__subcmd__help__subcmd__secrets,edit)
+                cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__edit"
+                ;;
             opsctl__subcmd__help__subcmd__secrets,exec)
                 cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__exec"
                 ;;
             opsctl__subcmd__help__subcmd__secrets,keygen)
                 cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__keygen"
                 ;;
+            opsctl__subcmd__help__subcmd__secrets,rotate)
+                cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__rotate"
+                ;;
             opsctl__subcmd__help__subcmd__secrets,seal)
                 cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__seal"
+                ;;
+            opsctl__subcmd__help__subcmd__secrets,set)
+                cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__set"
                 ;;
             opsctl__subcmd__help__subcmd__secrets,unseal)
                 cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__unseal"
                 ;;
+            opsctl__subcmd__help__subcmd__secrets,unset)
+                cmd="opsctl__subcmd__help__subcmd__secrets__subcmd__unset"
+                ;;
             opsctl__subcmd__secrets,check)
                 cmd="opsctl__subcmd__secrets__subcmd__check"
+                ;;
+            opsctl__subcmd__secrets,edit)
+                cmd="opsctl__subcmd__secrets__subcmd__edit"
                 ;;
             opsctl__subcmd__secrets,exec)
                 cmd="opsctl__subcmd__secrets__subcmd__exec"
@@ -91,14 +106,26 @@ _opsctl() {
             opsctl__subcmd__secrets,keygen)
                 cmd="opsctl__subcmd__secrets__subcmd__keygen"
                 ;;
+            opsctl__subcmd__secrets,rotate)
+                cmd="opsctl__subcmd__secrets__subcmd__rotate"
+                ;;
             opsctl__subcmd__secrets,seal)
                 cmd="opsctl__subcmd__secrets__subcmd__seal"
+                ;;
+            opsctl__subcmd__secrets,set)
+                cmd="opsctl__subcmd__secrets__subcmd__set"
                 ;;
             opsctl__subcmd__secrets,unseal)
                 cmd="opsctl__subcmd__secrets__subcmd__unseal"
                 ;;
+            opsctl__subcmd__secrets,unset)
+                cmd="opsctl__subcmd__secrets__subcmd__unset"
+                ;;
             opsctl__subcmd__secrets__subcmd__help,check)
                 cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__check"
+                ;;
+            opsctl__subcmd__secrets__subcmd__help,edit)
+                cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__edit"
                 ;;
             opsctl__subcmd__secrets__subcmd__help,exec)
                 cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__exec"
@@ -109,11 +136,20 @@ _opsctl() {
             opsctl__subcmd__secrets__subcmd__help,keygen)
                 cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__keygen"
                 ;;
+            opsctl__subcmd__secrets__subcmd__help,rotate)
+                cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__rotate"
+                ;;
             opsctl__subcmd__secrets__subcmd__help,seal)
                 cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__seal"
                 ;;
+            opsctl__subcmd__secrets__subcmd__help,set)
+                cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__set"
+                ;;
             opsctl__subcmd__secrets__subcmd__help,unseal)
                 cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__unseal"
+                ;;
+            opsctl__subcmd__secrets__subcmd__help,unset)
+                cmd="opsctl__subcmd__secrets__subcmd__help__subcmd__unset"
                 ;;
             *)
                 ;;
@@ -502,7 +538,7 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__help__subcmd__secrets)
-            opts="keygen seal unseal check exec"
+            opts="keygen seal unseal check exec edit set unset rotate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -516,6 +552,20 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__help__subcmd__secrets__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__help__subcmd__secrets__subcmd__edit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -557,7 +607,35 @@ _opsctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        opsctl__subcmd__help__subcmd__secrets__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         opsctl__subcmd__help__subcmd__secrets__subcmd__seal)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__help__subcmd__secrets__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -585,8 +663,22 @@ _opsctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        opsctl__subcmd__help__subcmd__secrets__subcmd__unset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         opsctl__subcmd__secrets)
-            opts="-C -o -q -v -h --config --no-config --output --quiet --verbose --color --no-input --help keygen seal unseal check exec help"
+            opts="-C -o -q -v -h --config --no-config --output --quiet --verbose --color --no-input --help keygen seal unseal check exec edit set unset rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -700,6 +792,73 @@ _opsctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        opsctl__subcmd__secrets__subcmd__edit)
+            opts="-C -o -q -v -h --age --identity --config --no-config --output --quiet --verbose --color --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         opsctl__subcmd__secrets__subcmd__exec)
             opts="-C -o -q -v -h --identity --pristine --config --no-config --output --quiet --verbose --color --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -764,7 +923,7 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__secrets__subcmd__help)
-            opts="keygen seal unseal check exec help"
+            opts="keygen seal unseal check exec edit set unset rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -778,6 +937,20 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__secrets__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__secrets__subcmd__help__subcmd__edit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -833,7 +1006,35 @@ _opsctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        opsctl__subcmd__secrets__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         opsctl__subcmd__secrets__subcmd__help__subcmd__seal)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__secrets__subcmd__help__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -861,6 +1062,20 @@ _opsctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        opsctl__subcmd__secrets__subcmd__help__subcmd__unset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         opsctl__subcmd__secrets__subcmd__keygen)
             opts="-C -o -q -v -h --out --add-to-sops-keys --config --no-config --output --quiet --verbose --color --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -869,6 +1084,77 @@ _opsctl() {
             fi
             case "${prev}" in
                 --out)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__secrets__subcmd__rotate)
+            opts="-C -o -q -v -h --add-age --rm-age --keys-only --identity --config --no-config --output --quiet --verbose --color --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --add-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
                         oldifs="$IFS"
@@ -1038,6 +1324,84 @@ _opsctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        opsctl__subcmd__secrets__subcmd__set)
+            opts="-C -o -q -v -h --value-file --identity --config --no-config --output --quiet --verbose --color --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --value-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --identity)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         opsctl__subcmd__secrets__subcmd__unseal)
             opts="-i -C -o -q -v -h --extract --in-place --out --identity --ignore-mac --input-type --output-type --config --no-config --output --quiet --verbose --color --no-input --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1085,6 +1449,69 @@ _opsctl() {
                     ;;
                 --output-type)
                     COMPREPLY=($(compgen -W "yaml json dotenv binary" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__secrets__subcmd__unset)
+            opts="-C -o -q -v -h --identity --config --no-config --output --quiet --verbose --color --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --identity)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 -C)

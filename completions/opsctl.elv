@@ -116,6 +116,10 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand unseal 'Decrypt a sealed file'
             cand check 'Verify that files are sealed and intact (for pre-commit and CI)'
             cand exec 'Run a command with the decrypted values as environment variables'
+            cand edit 'Edit a sealed file in your editor; unchanged values keep their ciphertext'
+            cand set 'Set one value in a sealed file'
+            cand unset 'Remove one value from a sealed file'
+            cand rotate 'New data key and fresh ciphertext, adding or removing recipients'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'opsctl;secrets;keygen'= {
@@ -221,12 +225,85 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'opsctl;secrets;edit'= {
+            cand --age 'For a new file: seal for this age recipient; repeatable or comma-separated'
+            cand --identity 'Read age identities (or SSH private keys) from FILE; repeatable'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'opsctl;secrets;set'= {
+            cand --value-file 'Take the value, as text, from FILE (keeps secrets off the command line)'
+            cand --identity 'Read age identities (or SSH private keys) from FILE; repeatable'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'opsctl;secrets;unset'= {
+            cand --identity 'Read age identities (or SSH private keys) from FILE; repeatable'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'opsctl;secrets;rotate'= {
+            cand --add-age 'Also seal for this age recipient; repeatable or comma-separated'
+            cand --rm-age 'Stop sealing for this age recipient; repeatable or comma-separated'
+            cand --identity 'Read age identities (or SSH private keys) from FILE; repeatable'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --keys-only 'Keep the data key and values; only sync recipients with .sops.yaml (sops updatekeys)'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'opsctl;secrets;help'= {
             cand keygen 'Create a new age identity (key pair)'
             cand seal 'Encrypt files for their recipients'
             cand unseal 'Decrypt a sealed file'
             cand check 'Verify that files are sealed and intact (for pre-commit and CI)'
             cand exec 'Run a command with the decrypted values as environment variables'
+            cand edit 'Edit a sealed file in your editor; unchanged values keep their ciphertext'
+            cand set 'Set one value in a sealed file'
+            cand unset 'Remove one value from a sealed file'
+            cand rotate 'New data key and fresh ciphertext, adding or removing recipients'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'opsctl;secrets;help;keygen'= {
@@ -238,6 +315,14 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         &'opsctl;secrets;help;check'= {
         }
         &'opsctl;secrets;help;exec'= {
+        }
+        &'opsctl;secrets;help;edit'= {
+        }
+        &'opsctl;secrets;help;set'= {
+        }
+        &'opsctl;secrets;help;unset'= {
+        }
+        &'opsctl;secrets;help;rotate'= {
         }
         &'opsctl;secrets;help;help'= {
         }
@@ -276,6 +361,10 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand unseal 'Decrypt a sealed file'
             cand check 'Verify that files are sealed and intact (for pre-commit and CI)'
             cand exec 'Run a command with the decrypted values as environment variables'
+            cand edit 'Edit a sealed file in your editor; unchanged values keep their ciphertext'
+            cand set 'Set one value in a sealed file'
+            cand unset 'Remove one value from a sealed file'
+            cand rotate 'New data key and fresh ciphertext, adding or removing recipients'
         }
         &'opsctl;help;secrets;keygen'= {
         }
@@ -286,6 +375,14 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         &'opsctl;help;secrets;check'= {
         }
         &'opsctl;help;secrets;exec'= {
+        }
+        &'opsctl;help;secrets;edit'= {
+        }
+        &'opsctl;help;secrets;set'= {
+        }
+        &'opsctl;help;secrets;unset'= {
+        }
+        &'opsctl;help;secrets;rotate'= {
         }
         &'opsctl;help;completions'= {
         }

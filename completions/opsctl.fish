@@ -83,24 +83,28 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_su
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print every setting with its value and origin, or one value'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config files that are read'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
 json\t''"
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -l color -d 'When to colour output' -r -f -a "auto\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -s q -l quiet -d 'Print only results and errors, no progress or notes'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "keygen" -d 'Create a new age identity (key pair)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "seal" -d 'Encrypt files for their recipients'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "unseal" -d 'Decrypt a sealed file'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "exec" -d 'Run a command with the decrypted values as environment variables'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "keygen" -d 'Create a new age identity (key pair)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "seal" -d 'Encrypt files for their recipients'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "unseal" -d 'Decrypt a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "exec" -d 'Run a command with the decrypted values as environment variables'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "edit" -d 'Edit a sealed file in your editor; unchanged values keep their ciphertext'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "set" -d 'Set one value in a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "unset" -d 'Remove one value from a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "rotate" -d 'New data key and fresh ciphertext, adding or removing recipients'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l out -d 'Write the identity to FILE (created 0600, never overwritten); `-` for stdout' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
@@ -202,11 +206,72 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -l age -d 'For a new file: seal for this age recipient; repeatable or comma-separated' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -l value-file -d 'Take the value, as text, from FILE (keeps secrets off the command line)' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l add-age -d 'Also seal for this age recipient; repeatable or comma-separated' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l rm-age -d 'Stop sealing for this age recipient; repeatable or comma-separated' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l keys-only -d 'Keep the data key and values; only sync recipients with .sops.yaml (sops updatekeys)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "keygen" -d 'Create a new age identity (key pair)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "seal" -d 'Encrypt files for their recipients'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "unseal" -d 'Decrypt a sealed file'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "exec" -d 'Run a command with the decrypted values as environment variables'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Edit a sealed file in your editor; unchanged values keep their ciphertext'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set one value in a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove one value from a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'New data key and fresh ciphertext, adding or removing recipients'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
@@ -231,3 +296,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subc
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "unseal" -d 'Decrypt a sealed file'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "check" -d 'Verify that files are sealed and intact (for pre-commit and CI)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "exec" -d 'Run a command with the decrypted values as environment variables'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "edit" -d 'Edit a sealed file in your editor; unchanged values keep their ciphertext'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "set" -d 'Set one value in a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "unset" -d 'Remove one value from a sealed file'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "rotate" -d 'New data key and fresh ciphertext, adding or removing recipients'

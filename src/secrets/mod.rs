@@ -17,6 +17,7 @@
 pub mod check;
 pub mod cipher;
 pub mod creation_rules;
+pub mod file;
 pub mod keys;
 pub mod metadata;
 pub mod rules;
@@ -32,7 +33,7 @@ use metadata::{Metadata, MetadataError};
 use rules::EncryptionRule;
 use store::{Format, ParseError};
 use tree::{Item, Node, PathStep, Tree};
-use walk::{Direction, Walk, WalkError};
+use walk::WalkError;
 
 /// Why sealing or unsealing failed. The file name is added by the caller.
 #[derive(Debug, thiserror::Error)]
@@ -121,7 +122,7 @@ pub fn seal(
     if is_sealed(input, format) {
         return Err(SecretsError::AlreadySealed);
     }
-    let mut tree = parse(input, format, false)?;
+    let tree = parse(input, format, false)?;
     if tree
         .documents
         .iter()
@@ -129,41 +130,7 @@ pub fn seal(
     {
         return Err(SecretsError::Empty);
     }
-    if options.recipients.is_empty() {
-        return Err(SecretsError::NoRecipients);
-    }
-    let key = cipher::DataKey::generate().map_err(walk_free)?;
-    let age = options
-        .recipients
-        .iter()
-        .map(|r| keys::wrap(&key, r))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mac = Walk::new(
-        &key,
-        &options.rule,
-        Direction::Encrypt,
-        options.mac_only_encrypted,
-    )
-    .run(&mut tree)?;
-    let lastmodified = metadata::now();
-    let mac = cipher::encrypt(
-        &key,
-        mac.as_bytes(),
-        "str",
-        metadata::mac_aad(&lastmodified).as_bytes(),
-    )
-    .map_err(walk_free)?;
-    let meta = Metadata {
-        age,
-        lastmodified,
-        mac,
-        rule: options.rule.clone(),
-        mac_only_encrypted: options.mac_only_encrypted,
-        version: metadata::SOPS_FORMAT_VERSION.to_owned(),
-        other: Vec::new(),
-    };
-    attach_metadata(&mut tree, &meta);
-    write(&tree, output, true)
+    file::OpenedFile::create(tree, options)?.reseal(output)
 }
 
 /// How to unseal.
@@ -204,20 +171,7 @@ pub fn open(
     identities: &Identities,
     ignore_mac: bool,
 ) -> Result<Tree, SecretsError> {
-    let mut tree = parse(input, format, true)?;
-    let meta = detach_metadata(&mut tree)?;
-    let key = keys::unwrap(&meta.age, identities)?;
-    let computed = Walk::new(
-        &key,
-        &meta.rule,
-        Direction::Decrypt,
-        meta.mac_only_encrypted,
-    )
-    .run(&mut tree)?;
-    if !ignore_mac {
-        verify_mac(&key, &meta, &computed)?;
-    }
-    Ok(tree)
+    Ok(file::OpenedFile::open(input, format, identities, ignore_mac)?.tree)
 }
 
 /// The values of a decrypted document as environment variables, as
@@ -304,14 +258,14 @@ pub fn is_sealed(input: &[u8], format: Format) -> bool {
     })
 }
 
-fn parse(input: &[u8], format: Format, sealed: bool) -> Result<Tree, SecretsError> {
+pub(crate) fn parse(input: &[u8], format: Format, sealed: bool) -> Result<Tree, SecretsError> {
     store::parse(format, input, sealed).map_err(|error| SecretsError::Parse {
         format: format.name(),
         error,
     })
 }
 
-fn write(tree: &Tree, output: Format, sealed: bool) -> Result<Vec<u8>, SecretsError> {
+pub(crate) fn write(tree: &Tree, output: Format, sealed: bool) -> Result<Vec<u8>, SecretsError> {
     if output == Format::Dotenv {
         let nested =
             tree.documents.iter().flatten().any(
@@ -328,7 +282,7 @@ fn write(tree: &Tree, output: Format, sealed: bool) -> Result<Vec<u8>, SecretsEr
 }
 
 /// Appends the `sops` block as the last key of every document.
-fn attach_metadata(tree: &mut Tree, meta: &Metadata) {
+pub(crate) fn attach_metadata(tree: &mut Tree, meta: &Metadata) {
     let block = Node::Map(meta.to_map());
     for doc in &mut tree.documents {
         doc.push(Item::Entry("sops".into(), block.clone()));
@@ -336,7 +290,7 @@ fn attach_metadata(tree: &mut Tree, meta: &Metadata) {
 }
 
 /// Takes the `sops` block out of every document; the first one counts.
-fn detach_metadata(tree: &mut Tree) -> Result<Metadata, SecretsError> {
+pub(crate) fn detach_metadata(tree: &mut Tree) -> Result<Metadata, SecretsError> {
     match take_metadata_node(tree) {
         Some(Node::Map(map)) => Ok(Metadata::from_map(&map)?),
         Some(_) => Err(MetadataError::Invalid("sops must be a map".into()).into()),
@@ -359,7 +313,11 @@ pub(crate) fn take_metadata_node(tree: &mut Tree) -> Option<Node> {
     found
 }
 
-fn verify_mac(key: &cipher::DataKey, meta: &Metadata, computed: &str) -> Result<(), SecretsError> {
+pub(crate) fn verify_mac(
+    key: &cipher::DataKey,
+    meta: &Metadata,
+    computed: &str,
+) -> Result<(), SecretsError> {
     if meta.mac.is_empty() {
         return Err(SecretsError::NoMac);
     }
@@ -375,7 +333,7 @@ fn verify_mac(key: &cipher::DataKey, meta: &Metadata, computed: &str) -> Result<
 }
 
 /// A cipher failure outside any value (random source, MAC) as a walk error.
-fn walk_free(e: cipher::CipherError) -> SecretsError {
+pub(crate) fn walk_free(e: cipher::CipherError) -> SecretsError {
     SecretsError::Walk(WalkError {
         path: "(metadata)".into(),
         problem: e.into(),
@@ -383,7 +341,7 @@ fn walk_free(e: cipher::CipherError) -> SecretsError {
 }
 
 /// The node at `path`, or an error naming the closest key that exists.
-fn find<'t>(tree: &'t Tree, path: &[PathStep]) -> Result<&'t Node, SecretsError> {
+pub(crate) fn find<'t>(tree: &'t Tree, path: &[PathStep]) -> Result<&'t Node, SecretsError> {
     if let Some(node) = tree.get(path) {
         return Ok(node);
     }

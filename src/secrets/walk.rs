@@ -2,6 +2,8 @@
 //! computes the MAC, in sops' order: documents, then map entries and sequence
 //! items depth-first; comments are encrypted but not hashed; nulls skipped.
 
+use std::collections::HashMap;
+
 use sha2::{Digest, Sha256, Sha512};
 
 use super::cipher::{self, CipherError, DataKey};
@@ -44,10 +46,19 @@ pub enum WalkProblem {
     BadType(String),
 }
 
+/// The IV each value was encrypted with, by (AAD, plaintext): filled while
+/// decrypting, used while re-encrypting with the same data key, so a value
+/// that did not change gets exactly its old ciphertext (small diffs), as
+/// sops' edit does. An IV is only ever reused for the same plaintext at the
+/// same key path.
+pub type IvCache = HashMap<(String, Vec<u8>), [u8; 32]>;
+
 /// Settings of one walk.
 pub struct Walk<'a> {
     /// `None` only when auditing.
     key: Option<&'a DataKey>,
+    /// Remembered IVs, when re-sealing with the same key.
+    ivs: Option<&'a mut IvCache>,
     /// Audit findings: locations of clear values that should be encrypted.
     findings: Vec<String>,
     rule: &'a EncryptionRule,
@@ -76,6 +87,7 @@ impl<'a> Walk<'a> {
         }
         Self {
             key: Some(key),
+            ivs: None,
             findings: Vec::new(),
             rule,
             direction,
@@ -87,11 +99,43 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// Records IVs while decrypting, or reuses them while encrypting.
+    pub fn with_iv_cache(mut self, cache: &'a mut IvCache) -> Self {
+        self.ivs = Some(cache);
+        self
+    }
+
+    /// Encrypts with the remembered IV for this (AAD, plaintext), if any.
+    fn seal_value(&self, plain: &[u8], type_tag: &str, aad: &str) -> Result<String, WalkError> {
+        let remembered = self
+            .ivs
+            .as_ref()
+            .and_then(|c| c.get(&(aad.to_owned(), plain.to_vec())));
+        match remembered {
+            Some(iv) => Ok(cipher::encrypt_with_iv(
+                self.key(),
+                plain,
+                type_tag,
+                aad.as_bytes(),
+                iv,
+            )),
+            None => cipher::encrypt(self.key(), plain, type_tag, aad.as_bytes())
+                .map_err(|e| self.error(e)),
+        }
+    }
+
+    fn remember(&mut self, aad: &str, plain: &[u8], iv: [u8; 32]) {
+        if let Some(cache) = self.ivs.as_mut() {
+            cache.insert((aad.to_owned(), plain.to_vec()), iv);
+        }
+    }
+
     /// Lists the values (as `["a"]["b"]`) that `rule` says must be encrypted
     /// but are clear text, without any key.
     pub fn audit(tree: &mut Tree, rule: &'a EncryptionRule) -> Vec<String> {
         let mut walk = Self {
             key: None,
+            ivs: None,
             findings: Vec::new(),
             rule,
             direction: Direction::Audit,
@@ -214,9 +258,7 @@ impl<'a> Walk<'a> {
                 let encrypt = self.rule.should_encrypt(&keys, &stack)
                     && self.rule.should_encrypt_comment(&plain);
                 if encrypt && !plain.is_empty() {
-                    comment.text =
-                        cipher::encrypt(self.key(), plain.as_bytes(), "comment", aad.as_bytes())
-                            .map_err(|e| self.error(e))?;
+                    comment.text = self.seal_value(plain.as_bytes(), "comment", &aad)?;
                 }
                 plain
             }
@@ -225,8 +267,9 @@ impl<'a> Walk<'a> {
                 // sops ciphertext markers must decrypt, so a damaged
                 // encrypted comment is an error, not text.
                 if cipher::looks_encrypted(&comment.text) {
-                    let (opened, _) = cipher::decrypt(self.key(), &comment.text, aad.as_bytes())
+                    let (opened, iv) = cipher::decrypt(self.key(), &comment.text, aad.as_bytes())
                         .map_err(|e| self.error(e))?;
+                    self.remember(&aad, &opened.plaintext, iv);
                     // The type label is not authenticated; insist on the right one.
                     if opened.type_tag != "comment" {
                         return Err(self.error(WalkProblem::BadType(opened.type_tag.clone())));
@@ -262,8 +305,7 @@ impl<'a> Walk<'a> {
                 self.hash(&plain, encrypted);
                 let empty_string = matches!(scalar, Scalar::Str(s) if s.is_empty());
                 if encrypted && !empty_string {
-                    let text = cipher::encrypt(self.key(), &plain, type_tag, aad.as_bytes())
-                        .map_err(|e| self.error(e))?;
+                    let text = self.seal_value(&plain, type_tag, &aad)?;
                     *scalar = Scalar::Str(text);
                 }
             }
@@ -273,8 +315,9 @@ impl<'a> Walk<'a> {
                         Scalar::Null => return Ok(()),
                         Scalar::Str(s) if s.is_empty() => return Ok(()),
                         Scalar::Str(s) if cipher::is_encrypted(s) => {
-                            let (opened, _) = cipher::decrypt(self.key(), s, aad.as_bytes())
+                            let (opened, iv) = cipher::decrypt(self.key(), s, aad.as_bytes())
                                 .map_err(|e| self.error(e))?;
+                            self.remember(&aad, &opened.plaintext, iv);
                             *scalar =
                                 typed(&opened.plaintext, &opened.type_tag).ok_or_else(|| {
                                     self.error(WalkProblem::BadType(opened.type_tag.clone()))
@@ -521,6 +564,37 @@ mod tests {
         tree.documents[0].push(entry("added", s("plain")));
         tree.documents[0].push(entry("ok_unencrypted", s("plain")));
         assert_eq!(Walk::audit(&mut tree, &rule), [r#"["added"]"#]);
+    }
+
+    #[test]
+    fn resealing_with_the_iv_cache_keeps_unchanged_ciphertext() {
+        let key = DataKey::generate().unwrap();
+        let rule = EncryptionRule::default();
+        let mut sealed = sample();
+        Walk::new(&key, &rule, Direction::Encrypt, false)
+            .run(&mut sealed)
+            .unwrap();
+        let mut cache = IvCache::new();
+        let mut plain = sealed.clone();
+        Walk::new(&key, &rule, Direction::Decrypt, false)
+            .with_iv_cache(&mut cache)
+            .run(&mut plain)
+            .unwrap();
+        // Change one value, re-encrypt: every other value is byte-identical.
+        if let Item::Entry(_, node) = &mut plain.documents[0][1] {
+            *node = s("root");
+        }
+        let mut resealed = plain.clone();
+        Walk::new(&key, &rule, Direction::Encrypt, false)
+            .with_iv_cache(&mut cache)
+            .run(&mut resealed)
+            .unwrap();
+        let doc = |t: &Tree| t.documents[0].clone();
+        let (old, new) = (doc(&sealed), doc(&resealed));
+        assert_ne!(old[1], new[1]);
+        for i in (0..old.len()).filter(|&i| i != 1) {
+            assert_eq!(old[i], new[i], "item {i} changed");
+        }
     }
 
     #[test]

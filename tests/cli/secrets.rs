@@ -1132,3 +1132,392 @@ fn exec_passes_ctrl_c_to_the_command_and_its_status_back() {
     run_ok(Command::new("bash").args(["-c", &format!("kill -INT -- -{}", child.id())]));
     assert_eq!(child.wait().unwrap().code(), Some(130));
 }
+
+/// The lines of a sealed YAML file other than the MAC and timestamp, which
+/// every re-seal renews.
+fn stable_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| {
+            !l.trim_start().starts_with("mac:") && !l.trim_start().starts_with("lastmodified:")
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn edit_keeps_unchanged_ciphertext_and_round_trips_with_sops_both_ways() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.yaml");
+    // A file sealed by sops, edited by opsctl, opened by sops.
+    let by_sops = run_ok(sops_cmd(&s).args(["-e", "--age", &public, "app.yaml"]));
+    std::fs::write(s.work().join("secrets.yaml"), &by_sops).unwrap();
+    let tmp = s.home().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let before = std::fs::read_to_string(s.work().join("secrets.yaml")).unwrap();
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .env("TMPDIR", &tmp)
+        .env("EDITOR", "sed -i 's/user: app/user: root/'")
+        .args(["secrets", "edit", "secrets.yaml"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "the private temp dir must be gone"
+    );
+    let after = std::fs::read_to_string(s.work().join("secrets.yaml")).unwrap();
+    let plain = String::from_utf8(run_ok(sops_cmd(&s).args(["-d", "secrets.yaml"]))).unwrap();
+    assert!(
+        plain.contains("user: root") && plain.contains("s3cr3t-p@ss"),
+        "{plain}"
+    );
+    // opsctl rewrites the layout of a sops file once; after that, an edit
+    // changes only the edited value's line.
+    let first = stable_lines(&after);
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .env("EDITOR", "sed -i 's/port: 5432/port: 6543/'")
+        .args(["secrets", "edit", "secrets.yaml"])
+        .assert()
+        .success();
+    let second = stable_lines(&std::fs::read_to_string(s.work().join("secrets.yaml")).unwrap());
+    let changed: Vec<(&String, &String)> =
+        first.iter().zip(&second).filter(|(a, b)| a != b).collect();
+    assert_eq!(changed.len(), 1, "{changed:#?}");
+    assert!(changed[0].0.trim_start().starts_with("port: ENC["));
+    assert_ne!(before, after);
+    // A file sealed by opsctl, changed by sops, opened by opsctl.
+    seal_to(&s, "app.yaml", &public, "ours.yaml");
+    run_ok(sops_cmd(&s).args([
+        "set",
+        "ours.yaml",
+        r#"["database"]["user"]"#,
+        r#""sops-user""#,
+    ]));
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args([
+            "secrets",
+            "unseal",
+            "ours.yaml",
+            "--extract",
+            r#"["database"]["user"]"#,
+        ])
+        .assert()
+        .success()
+        .stdout("sops-user");
+}
+
+#[test]
+fn a_failed_or_unparsable_edit_leaves_the_file_untouched_and_no_plaintext() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.yaml");
+    seal_to(&s, "app.yaml", &public, "secrets.yaml");
+    let original = std::fs::read(s.work().join("secrets.yaml")).unwrap();
+    let tmp = s.home().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let edit = |editor: &str| {
+        let mut cmd = s.cmd();
+        cmd.env("SOPS_AGE_KEY_FILE", "key.txt")
+            .env("TMPDIR", &tmp)
+            .env("EDITOR", editor)
+            .args(["secrets", "edit", "secrets.yaml"]);
+        cmd
+    };
+    edit("false")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the editor (false) failed"));
+    edit("sh -c 'echo \"a: [\" > \"$1\"' sh")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "secrets.yaml:1:4: invalid yaml: unclosed bracket",
+        ))
+        .stderr(predicate::str::contains("left untouched"));
+    edit("true")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no changes"));
+    assert_eq!(
+        std::fs::read(s.work().join("secrets.yaml")).unwrap(),
+        original
+    );
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_edit_exits_130_and_removes_the_plaintext() {
+    use std::os::unix::process::CommandExt;
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.yaml");
+    seal_to(&s, "app.yaml", &public, "secrets.yaml");
+    let original = std::fs::read(s.work().join("secrets.yaml")).unwrap();
+    let tmp = s.home().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let ready = s.work().join("editor-started");
+    let mut child = s
+        .std_cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .env("TMPDIR", &tmp)
+        .env(
+            "EDITOR",
+            format!("touch {}; sleep 30; true", ready.display()),
+        )
+        .args(["secrets", "edit", "secrets.yaml"])
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !ready.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the editor never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        1,
+        "the plaintext lives in one private dir while editing"
+    );
+    run_ok(Command::new("bash").args(["-c", &format!("kill -INT -- -{}", child.id())]));
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "the plaintext must be removed on Ctrl-C"
+    );
+    assert_eq!(
+        std::fs::read(s.work().join("secrets.yaml")).unwrap(),
+        original
+    );
+}
+
+#[test]
+fn edit_creates_a_missing_file_sealed_per_the_rules() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    s.write(
+        "work/.sops.yaml",
+        &format!("creation_rules:\n  - path_regex: \\.yaml$\n    age: {public}\n"),
+    );
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .env("EDITOR", "sh -c 'printf \"token: abc\\n\" > \"$1\"' sh")
+        .args(["secrets", "edit", "new.yaml"])
+        .assert()
+        .success();
+    assert_eq!(
+        run_ok(sops_cmd(&s).args(["-d", "--extract", r#"["token"]"#, "new.yaml"])),
+        b"abc"
+    );
+}
+
+#[test]
+fn set_and_unset_change_one_value_in_place() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.yaml");
+    seal_to(&s, "app.yaml", &public, "secrets.yaml");
+    let before = stable_lines(&std::fs::read_to_string(s.work().join("secrets.yaml")).unwrap());
+    let cmd = |args: &[&str]| {
+        let mut cmd = s.cmd();
+        cmd.env("SOPS_AGE_KEY_FILE", "key.txt")
+            .args(["secrets"])
+            .args(args);
+        cmd
+    };
+    s.write("work/pw.txt", "from-a-file");
+    cmd(&[
+        "set",
+        "secrets.yaml",
+        r#"["database"]["password"]"#,
+        "--value-file",
+        "pw.txt",
+    ])
+    .assert()
+    .success();
+    let after = stable_lines(&std::fs::read_to_string(s.work().join("secrets.yaml")).unwrap());
+    assert_eq!(before.iter().zip(&after).filter(|(a, b)| a != b).count(), 1);
+    cmd(&["set", "secrets.yaml", r#"["extra"]["ports"][0]"#, "8080"])
+        .assert()
+        .success();
+    cmd(&[
+        "unseal",
+        "secrets.yaml",
+        "--extract",
+        r#"["extra"]["ports"][0]"#,
+    ])
+    .assert()
+    .success()
+    .stdout("8080\n");
+    let plain = run_ok(sops_cmd(&s).args([
+        "-d",
+        "--extract",
+        r#"["database"]["password"]"#,
+        "secrets.yaml",
+    ]));
+    assert_eq!(plain, b"from-a-file");
+    cmd(&["unset", "secrets.yaml", r#"["extra"]"#])
+        .assert()
+        .success();
+    cmd(&["unseal", "secrets.yaml", "--extract", r#"["extra"]"#])
+        .assert()
+        .code(2);
+    cmd(&["unset", "secrets.yaml", r#"["nope"]"#])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(r#"["nope"] does not exist"#));
+    cmd(&["set", "secrets.yaml", r#"["tokens"][9]"#, "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("out of range"));
+}
+
+#[test]
+fn rotate_renews_the_data_key_and_revokes_removed_recipients() {
+    let s = Sandbox::new();
+    let alice = with_identity(&s);
+    let bob_out = s
+        .cmd()
+        .args(["secrets", "keygen", "--out", "bob.txt", "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let bob = assert_matches_schema("secrets-keygen.schema.json", &bob_out)["public_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    copy_fixture(&s, "app.yaml");
+    seal_to(&s, "app.yaml", &alice, "secrets.yaml");
+    let before = std::fs::read_to_string(s.work().join("secrets.yaml")).unwrap();
+    let out = s
+        .cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args([
+            "secrets",
+            "rotate",
+            "secrets.yaml",
+            "--add-age",
+            &bob,
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report = assert_matches_schema("secrets-rotate.schema.json", &out);
+    assert_eq!(report["files"][0]["data_key_rotated"], true);
+    assert_eq!(report["files"][0]["added"], serde_json::json!([bob]));
+    let after = std::fs::read_to_string(s.work().join("secrets.yaml")).unwrap();
+    let old_password = before.lines().find(|l| l.contains("password:")).unwrap();
+    assert!(
+        !after.contains(old_password),
+        "every value gets fresh ciphertext"
+    );
+    // Both can open it, sops too; then remove alice.
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "bob.txt")
+        .args(["secrets", "unseal", "secrets.yaml"])
+        .assert()
+        .success();
+    run_ok(sops_cmd(&s).args(["-d", "secrets.yaml"]));
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "bob.txt")
+        .args(["secrets", "rotate", "secrets.yaml", "--rm-age", &alice])
+        .assert()
+        .success();
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args(["secrets", "unseal", "secrets.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("it is sealed for: {bob}")));
+    // Removing a recipient the file is not sealed for is an error that changes nothing.
+    let sealed = std::fs::read(s.work().join("secrets.yaml")).unwrap();
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "bob.txt")
+        .args(["secrets", "rotate", "secrets.yaml", "--rm-age", &alice])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the file is not sealed for it"));
+    assert_eq!(
+        std::fs::read(s.work().join("secrets.yaml")).unwrap(),
+        sealed
+    );
+}
+
+#[test]
+fn rotate_keys_only_syncs_recipients_with_sops_yaml_and_keeps_values() {
+    let s = Sandbox::new();
+    let alice = with_identity(&s);
+    s.cmd()
+        .args(["secrets", "keygen", "--out", "bob.txt"])
+        .assert()
+        .success();
+    let bob = std::fs::read_to_string(s.work().join("bob.txt"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: ").map(str::to_owned))
+        .unwrap();
+    copy_fixture(&s, "app.yaml");
+    seal_to(&s, "app.yaml", &alice, "secrets.yaml");
+    let before = std::fs::read_to_string(s.work().join("secrets.yaml")).unwrap();
+    s.write(
+        "work/.sops.yaml",
+        &format!("creation_rules:\n  - path_regex: secrets\\.yaml$\n    age: {alice},{bob}\n"),
+    );
+    let out = s
+        .cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args([
+            "secrets",
+            "rotate",
+            "--keys-only",
+            "secrets.yaml",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report = assert_matches_schema("secrets-rotate.schema.json", &out);
+    assert_eq!(report["files"][0]["data_key_rotated"], false);
+    let after = std::fs::read_to_string(s.work().join("secrets.yaml")).unwrap();
+    // Values, MAC and timestamp unchanged: only the age block differs.
+    let values = |t: &str| {
+        t.lines()
+            .take_while(|l| !l.starts_with("sops:"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values(&before), values(&after));
+    let field = |t: &str, f: &str| {
+        t.lines()
+            .find(|l| l.trim_start().starts_with(f))
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(field(&before, "mac:"), field(&after, "mac:"));
+    assert_eq!(
+        field(&before, "lastmodified:"),
+        field(&after, "lastmodified:")
+    );
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "bob.txt")
+        .args(["secrets", "unseal", "secrets.yaml"])
+        .assert()
+        .success();
+}

@@ -3,6 +3,7 @@
 //! One file per group of commands; this one holds the command tree and the
 //! helpers they share (reading inputs, writing results, locating errors).
 
+mod change;
 mod check;
 mod keygen;
 mod seal;
@@ -18,6 +19,7 @@ use super::output::write_stdout;
 use super::{Outcome, Session};
 use crate::secrets::store::Format;
 use crate::secrets::{self as core};
+use change::{EditArgs, RotateArgs, SetArgs, UnsetArgs};
 use check::CheckArgs;
 use keygen::KeygenArgs;
 use seal::SealArgs;
@@ -59,10 +61,31 @@ Run a command with the decrypted values of sealed files as environment variables
 dotenv keys are used as written; later files win. Nothing is written to disk, and the \
 command's exit code is passed through.")]
     Exec(ExecArgs),
+    /// Edit a sealed file in your editor; unchanged values keep their ciphertext
+    #[command(long_about = "\
+Decrypt a sealed file into a private temporary file (0600 in a 0700 directory), open \
+$SOPS_EDITOR, $VISUAL or $EDITOR on it, and seal the result with the same data key: values \
+you did not change keep their exact ciphertext, so a git diff shows only what you changed. If \
+the editor fails or the result does not parse, the sealed file is left untouched (on a \
+terminal you may reopen the editor). The temporary file is removed on every way out, Ctrl-C \
+included. A missing FILE is created and sealed per .sops.yaml (or --age).")]
+    Edit(EditArgs),
+    /// Set one value in a sealed file
+    Set(SetArgs),
+    /// Remove one value from a sealed file
+    Unset(UnsetArgs),
+    /// New data key and fresh ciphertext, adding or removing recipients
+    #[command(long_about = "\
+Rotate sealed files: a new data key, fresh ciphertext for every value, and recipients added \
+(--add-age) or removed (--rm-age) in the same atomic step. Revoking someone needs both: \
+remove them and rotate, since they may have kept the old data key. With --keys-only the data \
+key and values are kept and only the recipients change, synced with the file's .sops.yaml \
+rule (like sops updatekeys).")]
+    Rotate(RotateArgs),
 }
 
 /// Flags shared by commands that read and write sealed files.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 struct FormatArgs {
     /// Read the input as this format instead of guessing from the file name
     #[arg(long, value_name = "TYPE", value_parser = PossibleValuesParser::new(Format::NAMES))]
@@ -92,6 +115,18 @@ pub fn run(session: &Session, args: SecretsArgs) -> anyhow::Result<Outcome> {
         SecretsCommand::Unseal(a) => unseal::unseal(&printer, a),
         SecretsCommand::Check(a) => check::check_files(&printer, a),
         SecretsCommand::Exec(a) => unseal::exec(&printer, a),
+        SecretsCommand::Edit(a) => {
+            let prompter = crate::cli::prompt::Prompter::new(loaded.config.no_input);
+            change::edit(
+                &printer,
+                a,
+                &prompter,
+                &loaded.config.secrets.age_recipients,
+            )
+        }
+        SecretsCommand::Set(a) => change::set(&printer, a),
+        SecretsCommand::Unset(a) => change::unset(&printer, a),
+        SecretsCommand::Rotate(a) => change::rotate(&printer, a),
     }
 }
 

@@ -64,7 +64,7 @@ pub(super) fn seal(
     configured: &[String],
 ) -> anyhow::Result<Outcome> {
     check_destination(&args.destination, args.files.len())?;
-    let explicit = explicit_recipients(&args)?;
+    let explicit = explicit_recipients(&args.age, &args.recipients_file)?;
     let cli_rule = cli_rule(&args.rules)?;
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     // .sops.yaml matters only when no recipient was named directly.
@@ -78,7 +78,7 @@ pub(super) fn seal(
             &cwd,
             explicit.as_deref(),
             cli_rule.as_ref(),
-            &args.rules,
+            args.rules.mac_only_encrypted,
             sops_config.as_ref(),
             configured,
         )?;
@@ -98,12 +98,12 @@ pub(super) fn seal(
 /// flags and `SOPS_AGE_RECIPIENTS`, then the first matching `.sops.yaml`
 /// rule, then `secrets.age_recipients` from opsctl.toml. Rule flags override
 /// a creation rule's options.
-fn plan(
+pub(super) fn plan(
     file: &Path,
     cwd: &Path,
     explicit: Option<&[String]>,
     cli_rule: Option<&EncryptionRule>,
-    flags: &RuleArgs,
+    mac_only_flag: bool,
     sops_config: Option<&SopsConfig>,
     configured: &[String],
 ) -> anyhow::Result<SealOptions> {
@@ -111,7 +111,7 @@ fn plan(
         |recipients: Vec<String>, rule: Option<&EncryptionRule>, mac_only: bool| SealOptions {
             recipients,
             rule: cli_rule.or(rule).cloned().unwrap_or_default(),
-            mac_only_encrypted: flags.mac_only_encrypted || mac_only,
+            mac_only_encrypted: mac_only_flag || mac_only,
         };
     if let Some(list) = explicit {
         return Ok(options(list.to_vec(), None, false));
@@ -157,9 +157,12 @@ pub(super) fn sops_config_path(cwd: &Path) -> Option<PathBuf> {
 
 /// Recipients named directly: `--age`, `--recipients-file`, else
 /// `SOPS_AGE_RECIPIENTS`. `None` when none of these names any.
-fn explicit_recipients(args: &SealArgs) -> anyhow::Result<Option<Vec<String>>> {
-    let mut list: Vec<String> = args.age.iter().flat_map(|a| keys::split_list(a)).collect();
-    for file in &args.recipients_file {
+pub(super) fn explicit_recipients(
+    age: &[String],
+    recipients_files: &[PathBuf],
+) -> anyhow::Result<Option<Vec<String>>> {
+    let mut list: Vec<String> = age.iter().flat_map(|a| keys::split_list(a)).collect();
+    for file in recipients_files {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read recipients file {}", file.display()))?;
         list.extend(

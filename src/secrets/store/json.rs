@@ -20,7 +20,7 @@ pub fn parse(text: &str) -> Result<Tree, ParseError> {
     }
 }
 
-fn node(value: Value) -> Node {
+pub(super) fn node(value: Value) -> Node {
     match value {
         Value::Null => Node::Scalar(Scalar::Null),
         Value::Bool(b) => Node::Scalar(Scalar::Bool(b)),

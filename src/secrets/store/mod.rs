@@ -163,6 +163,11 @@ fn binary_bytes(tree: &Tree) -> Vec<u8> {
     }
 }
 
+/// A JSON value as a tree node (for `secrets set` values).
+pub fn node_from_json(value: serde_json::Value) -> Node {
+    json::node(value)
+}
+
 /// Quotes `text` as a JSON string (used by the YAML writer for the cases a
 /// plain or block scalar cannot carry).
 pub(crate) fn json_quote(text: &str) -> String {

@@ -1,0 +1,450 @@
+//! A sealed file opened for changes: its plaintext tree, metadata, data key
+//! and the IVs of its values. Re-sealing with the same key keeps the
+//! ciphertext of every unchanged value, so diffs show only what changed.
+
+use super::cipher::{self, DataKey};
+use super::keys::{self, Identities};
+use super::metadata::{self, Metadata};
+use super::store::Format;
+use super::tree::{Item, Map, Node, PathStep, SeqItem, Tree};
+use super::walk::{Direction, IvCache, Walk};
+use super::{SealOptions, SecretsError};
+
+/// An opened (or new) sealed file.
+pub struct OpenedFile {
+    /// The plaintext document; change it, then [`OpenedFile::reseal`].
+    pub tree: Tree,
+    meta: Metadata,
+    key: DataKey,
+    ivs: IvCache,
+}
+
+impl std::fmt::Debug for OpenedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenedFile")
+            .field("recipients", &self.meta.recipients())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What `opsctl secrets rotate` reports.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RotateReport {
+    /// One entry per file, in order.
+    pub files: Vec<RotatedFile>,
+}
+
+/// One rotated file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RotatedFile {
+    /// The file.
+    pub path: String,
+    /// Whether a new data key was made (false with `--keys-only`).
+    pub data_key_rotated: bool,
+    /// How its recipients changed.
+    #[serde(flatten)]
+    pub change: RecipientChange,
+}
+
+/// Recipients before and after a rotation.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RecipientChange {
+    /// Recipients that were added.
+    pub added: Vec<String>,
+    /// Recipients that were removed.
+    pub removed: Vec<String>,
+    /// The recipients afterwards.
+    pub recipients: Vec<String>,
+}
+
+impl OpenedFile {
+    /// Decrypts a sealed file, verifying its MAC unless `ignore_mac`.
+    pub fn open(
+        input: &[u8],
+        format: Format,
+        identities: &Identities,
+        ignore_mac: bool,
+    ) -> Result<Self, SecretsError> {
+        let mut tree = super::parse(input, format, true)?;
+        let meta = super::detach_metadata(&mut tree)?;
+        let key = keys::unwrap(&meta.age, identities)?;
+        let mut ivs = IvCache::new();
+        let computed = Walk::new(
+            &key,
+            &meta.rule,
+            Direction::Decrypt,
+            meta.mac_only_encrypted,
+        )
+        .with_iv_cache(&mut ivs)
+        .run(&mut tree)?;
+        if !ignore_mac {
+            super::verify_mac(&key, &meta, &computed)?;
+        }
+        Ok(Self {
+            tree,
+            meta,
+            key,
+            ivs,
+        })
+    }
+
+    /// A new file for `tree`, with a fresh data key wrapped for the recipients.
+    pub fn create(tree: Tree, options: &SealOptions) -> Result<Self, SecretsError> {
+        if options.recipients.is_empty() {
+            return Err(SecretsError::NoRecipients);
+        }
+        let key = DataKey::generate().map_err(super::walk_free)?;
+        let age = options
+            .recipients
+            .iter()
+            .map(|r| keys::wrap(&key, r))
+            .collect::<Result<Vec<_>, _>>()?;
+        let meta = Metadata {
+            age,
+            lastmodified: String::new(),
+            mac: String::new(),
+            rule: options.rule.clone(),
+            mac_only_encrypted: options.mac_only_encrypted,
+            version: metadata::SOPS_FORMAT_VERSION.to_owned(),
+            other: Vec::new(),
+        };
+        Ok(Self {
+            tree,
+            meta,
+            key,
+            ivs: IvCache::new(),
+        })
+    }
+
+    /// The recipients the data key is wrapped for.
+    pub fn recipients(&self) -> Vec<String> {
+        self.meta.recipients()
+    }
+
+    /// Seals the current tree with the file's data key: values that did not
+    /// change keep their exact ciphertext; the MAC and `lastmodified` are new.
+    pub fn reseal(&self, output: Format) -> Result<Vec<u8>, SecretsError> {
+        let mut tree = self.tree.clone();
+        let mut ivs = self.ivs.clone();
+        let mac = Walk::new(
+            &self.key,
+            &self.meta.rule,
+            Direction::Encrypt,
+            self.meta.mac_only_encrypted,
+        )
+        .with_iv_cache(&mut ivs)
+        .run(&mut tree)?;
+        let mut meta = self.meta.clone();
+        meta.lastmodified = metadata::now();
+        meta.mac = cipher::encrypt(
+            &self.key,
+            mac.as_bytes(),
+            "str",
+            metadata::mac_aad(&meta.lastmodified).as_bytes(),
+        )
+        .map_err(super::walk_free)?;
+        meta.version = metadata::SOPS_FORMAT_VERSION.to_owned();
+        super::attach_metadata(&mut tree, &meta);
+        super::write(&tree, output, true)
+    }
+
+    /// A new data key and fresh ciphertext for every value, with recipients
+    /// added and removed in the same step (revoking access needs both).
+    pub fn rotate(
+        &mut self,
+        add: &[String],
+        remove: &[String],
+    ) -> Result<RecipientChange, SecretsError> {
+        if let Some((kind, _)) = self
+            .meta
+            .other
+            .iter()
+            .find(|(k, _)| k != "shamir_threshold")
+        {
+            return Err(SecretsError::Unrepresentable {
+                format: "sops",
+                reason: format!(
+                    "the file also has {kind} master keys, which opsctl cannot re-wrap for a new data key"
+                ),
+            });
+        }
+        let change = plan_recipients(&self.recipients(), add, remove)?;
+        self.key = DataKey::generate().map_err(super::walk_free)?;
+        self.ivs.clear();
+        self.meta.age = change
+            .recipients
+            .iter()
+            .map(|r| keys::wrap(&self.key, r))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(change)
+    }
+
+    /// Sets the value at `path`, creating maps on the way; an index one past
+    /// the end of a list appends.
+    pub fn set(&mut self, path: &[PathStep], value: Node) -> Result<(), SecretsError> {
+        let doc = first_document(&mut self.tree);
+        set_in_map(doc, path, value, &mut Vec::new())
+    }
+
+    /// Removes the value at `path`.
+    pub fn unset(&mut self, path: &[PathStep]) -> Result<(), SecretsError> {
+        if self.tree.get(path).is_none() {
+            return Err(super::find(&self.tree, path).err().unwrap_or_else(|| {
+                SecretsError::Extract(format!("{} does not exist", super::display_path(path)))
+            }));
+        }
+        let (last, parents) = path.split_last().expect("get() found a non-empty path");
+        let doc = first_document(&mut self.tree);
+        let container = navigate(doc, parents);
+        match (container, last) {
+            (Container::Map(m), PathStep::Key(k)) => {
+                m.retain(|i| !matches!(i, Item::Entry(key, _) if key == k))
+            }
+            (Container::Seq(items), PathStep::Index(n)) => {
+                let position = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| matches!(i, SeqItem::Node(_)))
+                    .nth(*n)
+                    .map(|(p, _)| p);
+                if let Some(p) = position {
+                    items.remove(p);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Re-wraps a sealed file's data key for `recipients` without touching its
+/// values, MAC or timestamp (sops `updatekeys`). The MAC is verified first.
+pub fn rewrap(
+    input: &[u8],
+    format: Format,
+    identities: &Identities,
+    recipients: &[String],
+) -> Result<(Vec<u8>, RecipientChange), SecretsError> {
+    OpenedFile::open(input, format, identities, false)?; // verifies MAC and key
+    let mut tree = super::parse(input, format, true)?;
+    let mut meta = super::detach_metadata(&mut tree)?;
+    let key = keys::unwrap(&meta.age, identities)?;
+    let before = meta.recipients();
+    let change = RecipientChange {
+        added: recipients
+            .iter()
+            .filter(|r| !before.contains(r))
+            .cloned()
+            .collect(),
+        removed: before
+            .iter()
+            .filter(|r| !recipients.contains(r))
+            .cloned()
+            .collect(),
+        recipients: recipients.to_vec(),
+    };
+    if recipients.is_empty() {
+        return Err(SecretsError::NoRecipients);
+    }
+    meta.age = recipients
+        .iter()
+        .map(|r| keys::wrap(&key, r))
+        .collect::<Result<Vec<_>, _>>()?;
+    super::attach_metadata(&mut tree, &meta);
+    Ok((super::write(&tree, format, true)?, change))
+}
+
+fn plan_recipients(
+    current: &[String],
+    add: &[String],
+    remove: &[String],
+) -> Result<RecipientChange, SecretsError> {
+    for r in add {
+        keys::parse_recipient(r)?;
+    }
+    let unknown: Vec<&String> = remove.iter().filter(|r| !current.contains(r)).collect();
+    if let Some(r) = unknown.first() {
+        return Err(SecretsError::Extract(format!(
+            "--rm-age {r}: the file is not sealed for it (it is sealed for: {})",
+            current.join(", ")
+        )));
+    }
+    let mut recipients: Vec<String> = current
+        .iter()
+        .filter(|r| !remove.contains(r))
+        .cloned()
+        .collect();
+    let added: Vec<String> = add
+        .iter()
+        .filter(|r| !current.contains(r))
+        .cloned()
+        .collect();
+    recipients.extend(added.iter().cloned());
+    if recipients.is_empty() {
+        return Err(SecretsError::NoRecipients);
+    }
+    Ok(RecipientChange {
+        added,
+        removed: remove.to_vec(),
+        recipients,
+    })
+}
+
+fn first_document(tree: &mut Tree) -> &mut Map {
+    if tree.documents.is_empty() {
+        tree.documents.push(Map::new());
+    }
+    &mut tree.documents[0]
+}
+
+enum Container<'a> {
+    Map(&'a mut Map),
+    Seq(&'a mut Vec<SeqItem>),
+    None,
+}
+
+/// The map or list at `path` (which `get` has already found).
+fn navigate<'a>(doc: &'a mut Map, path: &[PathStep]) -> Container<'a> {
+    let mut current = Container::Map(doc);
+    for step in path {
+        current = match (current, step) {
+            (Container::Map(m), PathStep::Key(k)) => match m.iter_mut().find_map(|i| match i {
+                Item::Entry(key, node) if key == k => Some(node),
+                _ => None,
+            }) {
+                Some(Node::Map(inner)) => Container::Map(inner),
+                Some(Node::Seq(inner)) => Container::Seq(inner),
+                _ => Container::None,
+            },
+            (Container::Seq(items), PathStep::Index(n)) => match items
+                .iter_mut()
+                .filter_map(|i| match i {
+                    SeqItem::Node(n) => Some(n),
+                    SeqItem::Comment(_) => None,
+                })
+                .nth(*n)
+            {
+                Some(Node::Map(inner)) => Container::Map(inner),
+                Some(Node::Seq(inner)) => Container::Seq(inner),
+                _ => Container::None,
+            },
+            _ => Container::None,
+        };
+    }
+    current
+}
+
+fn set_in_map(
+    map: &mut Map,
+    path: &[PathStep],
+    value: Node,
+    done: &mut Vec<PathStep>,
+) -> Result<(), SecretsError> {
+    let Some((step, rest)) = path.split_first() else {
+        return Ok(());
+    };
+    let PathStep::Key(key) = step else {
+        done.push(step.clone());
+        return Err(SecretsError::Extract(format!(
+            "{} is a map, not a list",
+            super::display_path(&done[..done.len() - 1]).if_empty("the top level")
+        )));
+    };
+    done.push(step.clone());
+    let position = map
+        .iter()
+        .position(|i| matches!(i, Item::Entry(k, _) if k == key));
+    if rest.is_empty() {
+        match position {
+            Some(p) => map[p] = Item::Entry(key.clone(), value),
+            None => map.push(Item::Entry(key.clone(), value)),
+        }
+        return Ok(());
+    }
+    let p = match position {
+        Some(p) => p,
+        None => {
+            let fresh = match rest[0] {
+                PathStep::Key(_) => Node::Map(Map::new()),
+                PathStep::Index(_) => Node::Seq(Vec::new()),
+            };
+            map.push(Item::Entry(key.clone(), fresh));
+            map.len() - 1
+        }
+    };
+    let Item::Entry(_, node) = &mut map[p] else {
+        unreachable!("position found an entry")
+    };
+    set_in_node(node, rest, value, done)
+}
+
+fn set_in_node(
+    node: &mut Node,
+    path: &[PathStep],
+    value: Node,
+    done: &mut Vec<PathStep>,
+) -> Result<(), SecretsError> {
+    match (node, &path[0]) {
+        (Node::Map(m), PathStep::Key(_)) => set_in_map(m, path, value, done),
+        (Node::Seq(items), PathStep::Index(n)) => {
+            done.push(path[0].clone());
+            let positions: Vec<usize> = items
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| matches!(i, SeqItem::Node(_)))
+                .map(|(p, _)| p)
+                .collect();
+            let rest = &path[1..];
+            if *n == positions.len() {
+                let fresh = match rest.first() {
+                    None => value,
+                    Some(step) => {
+                        let mut fresh = match step {
+                            PathStep::Key(_) => Node::Map(Map::new()),
+                            PathStep::Index(_) => Node::Seq(Vec::new()),
+                        };
+                        set_in_node(&mut fresh, rest, value, done)?;
+                        fresh
+                    }
+                };
+                items.push(SeqItem::Node(fresh));
+                return Ok(());
+            }
+            let Some(&p) = positions.get(*n) else {
+                return Err(SecretsError::Extract(format!(
+                    "{} is out of range: the list has {} item(s)",
+                    super::display_path(done),
+                    positions.len()
+                )));
+            };
+            let SeqItem::Node(child) = &mut items[p] else {
+                unreachable!("positions are nodes")
+            };
+            if rest.is_empty() {
+                *child = value;
+                Ok(())
+            } else {
+                set_in_node(child, rest, value, done)
+            }
+        }
+        _ => Err(SecretsError::Extract(format!(
+            "{} is a value or a different kind of collection; cannot go into it with {}",
+            super::display_path(done).if_empty("the top level"),
+            super::display_path(&path[..1])
+        ))),
+    }
+}
+
+trait IfEmpty {
+    fn if_empty(self, other: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, other: &str) -> String {
+        if self.is_empty() {
+            other.to_owned()
+        } else {
+            self
+        }
+    }
+}
