@@ -748,7 +748,7 @@ _opsctl() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -W "yaml json dotenv binary" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -1276,11 +1276,11 @@ _opsctl() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -W "yaml json dotenv binary" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 --output-type)
-                    COMPREPLY=($(compgen -W "yaml json dotenv binary" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 -C)
@@ -1444,11 +1444,11 @@ _opsctl() {
                     return 0
                     ;;
                 --input-type)
-                    COMPREPLY=($(compgen -W "yaml json dotenv binary" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 --output-type)
-                    COMPREPLY=($(compgen -W "yaml json dotenv binary" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "yaml json dotenv ini binary" -- "${cur}"))
                     return 0
                     ;;
                 -C)

@@ -131,10 +131,12 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l input-type -d 'Read the input as this format instead of guessing from the file name' -r -f -a "yaml\t''
 json\t''
 dotenv\t''
+ini\t''
 binary\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l output-type -d 'Write the output in this format (default: the input\'s)' -r -f -a "yaml\t''
 json\t''
 dotenv\t''
+ini\t''
 binary\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
@@ -156,10 +158,12 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l input-type -d 'Read the input as this format instead of guessing from the file name' -r -f -a "yaml\t''
 json\t''
 dotenv\t''
+ini\t''
 binary\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l output-type -d 'Write the output in this format (default: the input\'s)' -r -f -a "yaml\t''
 json\t''
 dotenv\t''
+ini\t''
 binary\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
@@ -179,6 +183,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l input-type -d 'Read files as this format instead of guessing from their names' -r -f -a "yaml\t''
 json\t''
 dotenv\t''
+ini\t''
 binary\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F

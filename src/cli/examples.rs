@@ -168,27 +168,51 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
     (
         "secrets edit",
         &[
-            ex("Edit in $EDITOR; only changed values get new ciphertext", "opsctl secrets edit secrets.yaml"),
-            ex("With an editor that needs to wait", "EDITOR='code --wait' opsctl secrets edit secrets.yaml"),
+            ex(
+                "Edit in $EDITOR; only changed values get new ciphertext",
+                "opsctl secrets edit secrets.yaml",
+            ),
+            ex(
+                "With an editor that needs to wait",
+                "EDITOR='code --wait' opsctl secrets edit secrets.yaml",
+            ),
         ],
     ),
     (
         "secrets set",
         &[
-            ex("Set a string", "opsctl secrets set secrets.yaml '[\"db\"][\"user\"]' admin"),
-            ex("Set a number (values are JSON when they parse as JSON)", "opsctl secrets set secrets.yaml '[\"db\"][\"port\"]' 5432"),
-            ex("Take a secret from a file, not the command line", "opsctl secrets set secrets.yaml '[\"db\"][\"password\"]' --value-file pw.txt"),
+            ex(
+                "Set a string",
+                "opsctl secrets set secrets.yaml '[\"db\"][\"user\"]' admin",
+            ),
+            ex(
+                "Set a number (values are JSON when they parse as JSON)",
+                "opsctl secrets set secrets.yaml '[\"db\"][\"port\"]' 5432",
+            ),
+            ex(
+                "Take a secret from a file, not the command line",
+                "opsctl secrets set secrets.yaml '[\"db\"][\"password\"]' --value-file pw.txt",
+            ),
         ],
     ),
     (
         "secrets unset",
-        &[ex("Remove a value", "opsctl secrets unset secrets.yaml '[\"db\"][\"legacy\"]'")],
+        &[ex(
+            "Remove a value",
+            "opsctl secrets unset secrets.yaml '[\"db\"][\"legacy\"]'",
+        )],
     ),
     (
         "secrets rotate",
         &[
-            ex("Revoke someone: remove them and rotate the data key in one step", "opsctl secrets rotate secrets/*.yaml --rm-age age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"),
-            ex("Give a new teammate access (same data key)", "opsctl secrets rotate --keys-only secrets/*.yaml"),
+            ex(
+                "Revoke someone: remove them and rotate the data key in one step",
+                "opsctl secrets rotate secrets/*.yaml --rm-age age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            ),
+            ex(
+                "Give a new teammate access (same data key)",
+                "opsctl secrets rotate --keys-only secrets/*.yaml",
+            ),
         ],
     ),
     (

@@ -266,18 +266,10 @@ pub(crate) fn parse(input: &[u8], format: Format, sealed: bool) -> Result<Tree, 
 }
 
 pub(crate) fn write(tree: &Tree, output: Format, sealed: bool) -> Result<Vec<u8>, SecretsError> {
-    if output == Format::Dotenv {
-        let nested =
-            tree.documents.iter().flatten().any(
-                |item| matches!(item, Item::Entry(k, Node::Map(_) | Node::Seq(_)) if k != "sops"),
-            );
-        if nested {
-            return Err(SecretsError::Unrepresentable {
-                format: "dotenv",
-                reason: "it holds only KEY=VALUE pairs, and this document has nested values".into(),
-            });
-        }
-    }
+    store::representable(output, tree).map_err(|reason| SecretsError::Unrepresentable {
+        format: output.name(),
+        reason: reason.to_owned(),
+    })?;
     Ok(store::emit(output, tree, sealed))
 }
 

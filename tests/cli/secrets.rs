@@ -218,6 +218,7 @@ fn sops_opens_what_opsctl_seals() {
         ("app.yaml", Format::Yaml),
         ("app.json", Format::Json),
         ("app.env", Format::Dotenv),
+        ("app.ini", Format::Ini),
     ] {
         copy_fixture(&s, name);
         let sealed = s
@@ -261,6 +262,7 @@ fn opsctl_opens_what_sops_seals() {
         ("app.yaml", Format::Yaml),
         ("app.json", Format::Json),
         ("app.env", Format::Dotenv),
+        ("app.ini", Format::Ini),
     ] {
         copy_fixture(&s, name);
         let sealed = run_ok(sops_cmd(&s).args(["-e", "--age", &public, name]));
@@ -1520,4 +1522,44 @@ fn rotate_keys_only_syncs_recipients_with_sops_yaml_and_keeps_values() {
         .args(["secrets", "unseal", "secrets.yaml"])
         .assert()
         .success();
+}
+
+#[test]
+fn ssh_keys_work_as_recipients_and_identities_like_sops() {
+    let s = Sandbox::new();
+    std::fs::create_dir_all(s.home().join(".ssh")).unwrap();
+    let key = s.home().join(".ssh/id_ed25519");
+    run_ok(
+        Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f"])
+            .arg(&key),
+    );
+    let public = std::fs::read_to_string(key.with_extension("pub"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    copy_fixture(&s, "app.yaml");
+    seal_to(&s, "app.yaml", &public, "sealed.yaml");
+    // opsctl opens it with --identity, and with ~/.ssh/id_ed25519 as sops does.
+    s.cmd()
+        .args(["secrets", "unseal", "sealed.yaml", "--identity"])
+        .arg(&key)
+        .assert()
+        .success();
+    s.cmd()
+        .args(["secrets", "unseal", "sealed.yaml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("s3cr3t-p@ss"));
+    // sops opens it with the same SSH key.
+    let plain = run_ok(
+        Command::new(sops())
+            .current_dir(s.work())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", s.home())
+            .env("SOPS_AGE_SSH_PRIVATE_KEY_FILE", &key)
+            .args(["-d", "sealed.yaml"]),
+    );
+    assert!(String::from_utf8(plain).unwrap().contains("s3cr3t-p@ss"));
 }

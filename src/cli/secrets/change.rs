@@ -346,6 +346,15 @@ fn run_editor(path: &Path) -> anyhow::Result<()> {
         .status()
         .with_context(|| format!("cannot start the editor ({editor})"))?;
     drop(deferral);
+    // The editor may exit before the signal handler has recorded Ctrl-C;
+    // an editor that died of SIGINT (or exited 130, as shells do) was interrupted.
+    #[cfg(unix)]
+    let interrupted = std::os::unix::process::ExitStatusExt::signal(&status) == Some(2);
+    #[cfg(not(unix))]
+    let interrupted = false;
+    if interrupted || status.code() == Some(130) {
+        return Err(crate::interrupt::Interrupted.into());
+    }
     crate::interrupt::check()?;
     if !status.success() {
         bail!("the editor ({editor}) failed ({status}); nothing was changed");

@@ -2,6 +2,8 @@
 //! back, per format, in the layouts sops reads and writes.
 
 mod dotenv;
+mod flat;
+mod ini;
 mod json;
 mod yaml;
 
@@ -18,13 +20,15 @@ pub enum Format {
     Json,
     /// `.env` (exactly that suffix).
     Dotenv,
+    /// `.ini`.
+    Ini,
     /// Anything else: the whole file is one value.
     Binary,
 }
 
 impl Format {
     /// The names accepted by `--input-type` / `--output-type`.
-    pub const NAMES: &'static [&'static str] = &["yaml", "json", "dotenv", "binary"];
+    pub const NAMES: &'static [&'static str] = &["yaml", "json", "dotenv", "ini", "binary"];
 
     /// The format sops picks from a file name.
     pub fn from_path(path: &Path) -> Self {
@@ -38,6 +42,8 @@ impl Format {
             Format::Json
         } else if name.ends_with(".env") {
             Format::Dotenv
+        } else if name.ends_with(".ini") {
+            Format::Ini
         } else {
             Format::Binary
         }
@@ -49,6 +55,7 @@ impl Format {
             "yaml" => Format::Yaml,
             "json" => Format::Json,
             "dotenv" => Format::Dotenv,
+            "ini" => Format::Ini,
             "binary" => Format::Binary,
             _ => return None,
         })
@@ -60,6 +67,7 @@ impl Format {
             Format::Yaml => "yaml",
             Format::Json => "json",
             Format::Dotenv => "dotenv",
+            Format::Ini => "ini",
             Format::Binary => "binary",
         }
     }
@@ -94,6 +102,7 @@ pub fn parse(format: Format, bytes: &[u8], sealed: bool) -> Result<Tree, ParseEr
         Format::Yaml => yaml::parse(utf8(bytes)?),
         Format::Json => json::parse(utf8(bytes)?),
         Format::Dotenv => dotenv::parse(utf8(bytes)?),
+        Format::Ini => ini::parse(utf8(bytes)?),
         Format::Binary if sealed => json::parse(utf8(bytes)?),
         Format::Binary => Ok(binary_tree(bytes)),
     }
@@ -105,8 +114,31 @@ pub fn emit(format: Format, tree: &Tree, sealed: bool) -> Vec<u8> {
         Format::Yaml => yaml::emit(tree).into_bytes(),
         Format::Json => json::emit(tree).into_bytes(),
         Format::Dotenv => dotenv::emit(tree).into_bytes(),
+        Format::Ini => ini::emit(tree).into_bytes(),
         Format::Binary if sealed => json::emit(tree).into_bytes(),
         Format::Binary => binary_bytes(tree),
+    }
+}
+
+/// Whether `tree` can be written as `format` without losing structure:
+/// dotenv holds flat `KEY=VALUE` pairs, INI sections of such pairs.
+pub fn representable(format: Format, tree: &Tree) -> Result<(), &'static str> {
+    use super::tree::Item;
+    match format {
+        Format::Dotenv => {
+            let nested = tree.documents.iter().flatten().any(
+                |item| matches!(item, Item::Entry(k, Node::Map(_) | Node::Seq(_)) if k != "sops"),
+            );
+            if nested {
+                Err("it holds only KEY=VALUE pairs, and this document has nested values")
+            } else {
+                Ok(())
+            }
+        }
+        Format::Ini if !ini::representable(tree) => Err(
+            "it holds only [sections] of key = value pairs, and this document has values outside a section or nested deeper",
+        ),
+        _ => Ok(()),
     }
 }
 
