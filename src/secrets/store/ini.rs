@@ -94,16 +94,15 @@ pub fn parse(text: &str) -> Result<Tree, ParseError> {
     if let Some(pos) = doc
         .iter()
         .position(|i| matches!(i, Item::Entry(k, _) if k == "sops"))
+        && let Item::Entry(_, Node::Map(flat_meta)) = doc.remove(pos)
     {
-        if let Item::Entry(_, Node::Map(flat_meta)) = doc.remove(pos) {
-            let mut meta = Map::new();
-            for item in flat_meta {
-                if let Item::Entry(k, Node::Scalar(Scalar::Str(v))) = item {
-                    flat::insert(&mut meta, &k, v);
-                }
+        let mut meta = Map::new();
+        for item in flat_meta {
+            if let Item::Entry(k, Node::Scalar(Scalar::Str(v))) = item {
+                flat::insert(&mut meta, &k, v);
             }
-            doc.push(Item::Entry("sops".into(), Node::Map(meta)));
         }
+        doc.push(Item::Entry("sops".into(), Node::Map(meta)));
     }
     Ok(Tree {
         documents: vec![doc],
