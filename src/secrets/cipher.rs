@@ -12,9 +12,13 @@ use zeroize::Zeroizing;
 /// AES-256-GCM with the 256-bit nonce sops uses (Go's `NewGCMWithNonceSize(…, 32)`).
 type SopsGcm = AesGcm<Aes256, U32>;
 
-/// The 32-byte key that encrypts every value of one file.
+/// The 32-byte key that encrypts every value of one file, with its AES key
+/// schedule prepared once (not per value).
 #[derive(Clone)]
-pub struct DataKey(Zeroizing<[u8; 32]>);
+pub struct DataKey {
+    bytes: Zeroizing<[u8; 32]>,
+    cipher: SopsGcm,
+}
 
 impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -27,22 +31,27 @@ impl DataKey {
     pub fn generate() -> Result<Self, CipherError> {
         let mut key = Zeroizing::new([0u8; 32]);
         getrandom::getrandom(key.as_mut()).map_err(|_| CipherError::Random)?;
-        Ok(Self(key))
+        Ok(Self::from_array(key))
     }
 
     /// A key recovered from a master key; must be exactly 32 bytes.
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
         let array: [u8; 32] = bytes.try_into().ok()?;
-        Some(Self(Zeroizing::new(array)))
+        Some(Self::from_array(Zeroizing::new(array)))
+    }
+
+    fn from_array(bytes: Zeroizing<[u8; 32]>) -> Self {
+        let cipher = SopsGcm::new(aes_gcm::Key::<SopsGcm>::from_slice(bytes.as_ref()));
+        Self { bytes, cipher }
     }
 
     /// The raw key, for wrapping with a master key.
     pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
+        &self.bytes
     }
 
-    fn cipher(&self) -> SopsGcm {
-        SopsGcm::new(aes_gcm::Key::<SopsGcm>::from_slice(self.0.as_ref()))
+    fn cipher(&self) -> &SopsGcm {
+        &self.cipher
     }
 }
 
@@ -106,8 +115,11 @@ pub fn encrypt(
     type_tag: &str,
     aad: &[u8],
 ) -> Result<String, CipherError> {
+    // rand's thread RNG is a ChaCha CSPRNG seeded from the OS: one system
+    // call per thread instead of one per value.
     let mut iv = [0u8; 32];
-    getrandom::getrandom(&mut iv).map_err(|_| CipherError::Random)?;
+    rand::RngCore::try_fill_bytes(&mut rand::thread_rng(), &mut iv)
+        .map_err(|_| CipherError::Random)?;
     Ok(encrypt_with_iv(key, plaintext, type_tag, aad, &iv))
 }
 
@@ -125,12 +137,18 @@ pub fn encrypt_with_iv(
         .cipher()
         .encrypt_in_place_detached(Nonce::<U32>::from_slice(iv), aad, &mut buffer)
         .expect("AES-GCM encryption cannot fail for in-memory values");
-    format!(
-        "ENC[AES256_GCM,data:{},iv:{},tag:{},type:{type_tag}]",
-        STANDARD.encode(&buffer),
-        STANDARD.encode(iv),
-        STANDARD.encode(tag)
-    )
+    // Built by appending: this runs once per value.
+    let mut out = String::with_capacity(64 + buffer.len() * 4 / 3 + type_tag.len());
+    out.push_str("ENC[AES256_GCM,data:");
+    STANDARD.encode_string(&buffer, &mut out);
+    out.push_str(",iv:");
+    STANDARD.encode_string(iv, &mut out);
+    out.push_str(",tag:");
+    STANDARD.encode_string(tag, &mut out);
+    out.push_str(",type:");
+    out.push_str(type_tag);
+    out.push(']');
+    out
 }
 
 /// Splits `ENC[…]` text into its decoded parts.

@@ -58,25 +58,50 @@ pub struct RecipientChange {
 }
 
 impl OpenedFile {
-    /// Decrypts a sealed file, verifying its MAC unless `ignore_mac`.
+    /// Decrypts a sealed file for changes, verifying its MAC unless
+    /// `ignore_mac`; remembers every value's IV for [`OpenedFile::reseal`].
     pub fn open(
         input: &[u8],
         format: Format,
         identities: &Identities,
         ignore_mac: bool,
     ) -> Result<Self, SecretsError> {
+        Self::open_with(input, format, identities, ignore_mac, true)
+    }
+
+    /// Decrypts for reading only: no IVs are remembered.
+    pub(crate) fn open_for_reading(
+        input: &[u8],
+        format: Format,
+        identities: &Identities,
+        ignore_mac: bool,
+    ) -> Result<Self, SecretsError> {
+        Self::open_with(input, format, identities, ignore_mac, false)
+    }
+
+    fn open_with(
+        input: &[u8],
+        format: Format,
+        identities: &Identities,
+        ignore_mac: bool,
+        keep_ivs: bool,
+    ) -> Result<Self, SecretsError> {
         let mut tree = super::parse(input, format, true)?;
         let meta = super::detach_metadata(&mut tree)?;
         let key = keys::unwrap(&meta.age, identities)?;
         let mut ivs = IvCache::new();
-        let computed = Walk::new(
+        let walk = Walk::new(
             &key,
             &meta.rule,
             Direction::Decrypt,
             meta.mac_only_encrypted,
-        )
-        .with_iv_cache(&mut ivs)
-        .run(&mut tree)?;
+        );
+        let walk = if keep_ivs {
+            walk.with_iv_cache(&mut ivs)
+        } else {
+            walk
+        };
+        let computed = walk.run(&mut tree)?;
         if !ignore_mac {
             super::verify_mac(&key, &meta, &computed)?;
         }
@@ -124,7 +149,16 @@ impl OpenedFile {
     /// Seals the current tree with the file's data key: values that did not
     /// change keep their exact ciphertext; the MAC and `lastmodified` are new.
     pub fn reseal(&self, output: Format) -> Result<Vec<u8>, SecretsError> {
-        let mut tree = self.tree.clone();
+        self.seal_tree(self.tree.clone(), output)
+    }
+
+    /// Like [`OpenedFile::reseal`], consuming the file (no copy of the tree).
+    pub fn into_sealed(mut self, output: Format) -> Result<Vec<u8>, SecretsError> {
+        let tree = std::mem::take(&mut self.tree.documents);
+        self.seal_tree(Tree { documents: tree }, output)
+    }
+
+    fn seal_tree(&self, mut tree: Tree, output: Format) -> Result<Vec<u8>, SecretsError> {
         let mut ivs = self.ivs.clone();
         let mac = Walk::new(
             &self.key,

@@ -119,10 +119,18 @@ pub fn seal(
     output: Format,
     options: &SealOptions,
 ) -> Result<Vec<u8>, SecretsError> {
-    if is_sealed(input, format) {
+    // Binary input is raw bytes; only a JSON reading shows it is sealed.
+    if format == Format::Binary && is_sealed(input, format) {
         return Err(SecretsError::AlreadySealed);
     }
     let tree = parse(input, format, false)?;
+    if tree
+        .documents
+        .iter()
+        .any(|d| tree::map_get(d, "sops").is_some())
+    {
+        return Err(SecretsError::AlreadySealed);
+    }
     if tree
         .documents
         .iter()
@@ -130,7 +138,7 @@ pub fn seal(
     {
         return Err(SecretsError::Empty);
     }
-    file::OpenedFile::create(tree, options)?.reseal(output)
+    file::OpenedFile::create(tree, options)?.into_sealed(output)
 }
 
 /// How to unseal.
@@ -171,7 +179,7 @@ pub fn open(
     identities: &Identities,
     ignore_mac: bool,
 ) -> Result<Tree, SecretsError> {
-    Ok(file::OpenedFile::open(input, format, identities, ignore_mac)?.tree)
+    Ok(file::OpenedFile::open_for_reading(input, format, identities, ignore_mac)?.tree)
 }
 
 /// The values of a decrypted document as environment variables, as

@@ -110,13 +110,35 @@ impl EncryptionRule {
     /// Whether a value at `path` (map keys from the root, leaf key last),
     /// under the comments in `comments`, is encrypted.
     pub fn should_encrypt(&self, path: &[&str], comments: &[&str]) -> bool {
+        self.decide(
+            path.iter().any(|k| self.key_matches(k)),
+            comments.iter().copied(),
+        )
+    }
+
+    /// Whether one map key counts for a suffix or regex rule. A walk keeps a
+    /// running count of matching keys on its path instead of re-checking the
+    /// whole path for every value.
+    pub fn key_matches(&self, key: &str) -> bool {
         match self {
-            Self::UnencryptedSuffix(s) => !path.iter().any(|k| k.ends_with(s.as_str())),
-            Self::EncryptedSuffix(s) => path.iter().any(|k| k.ends_with(s.as_str())),
-            Self::UnencryptedRegex(r) => !path.iter().any(|k| r.is_match(k)),
-            Self::EncryptedRegex(r) => path.iter().any(|k| r.is_match(k)),
-            Self::UnencryptedCommentRegex(r) => !comments.iter().any(|c| r.is_match(c)),
-            Self::EncryptedCommentRegex(r) => comments.iter().any(|c| r.is_match(c)),
+            Self::UnencryptedSuffix(s) | Self::EncryptedSuffix(s) => key.ends_with(s.as_str()),
+            Self::UnencryptedRegex(r) | Self::EncryptedRegex(r) => r.is_match(key),
+            Self::UnencryptedCommentRegex(_) | Self::EncryptedCommentRegex(_) => false,
+        }
+    }
+
+    /// The decision, given whether any key on the path matched and the
+    /// comments above the value (read only by the comment rules).
+    pub fn decide<'c>(
+        &self,
+        any_key_matches: bool,
+        mut comments: impl Iterator<Item = &'c str>,
+    ) -> bool {
+        match self {
+            Self::UnencryptedSuffix(_) | Self::UnencryptedRegex(_) => !any_key_matches,
+            Self::EncryptedSuffix(_) | Self::EncryptedRegex(_) => any_key_matches,
+            Self::UnencryptedCommentRegex(r) => !comments.any(|c| r.is_match(c)),
+            Self::EncryptedCommentRegex(r) => comments.any(|c| r.is_match(c)),
         }
     }
 

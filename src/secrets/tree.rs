@@ -5,6 +5,8 @@
 //! they sit in (sops encrypts comments too). A file is one or more documents
 //! (YAML `---`); each document's root is a map.
 
+use std::borrow::Cow;
+
 /// A whole file: one document for JSON, dotenv and binary, one or more for YAML.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tree {
@@ -75,17 +77,14 @@ pub enum Scalar {
 impl Scalar {
     /// The bytes sops encrypts and hashes into the MAC for this value, and
     /// its `type:` tag. `None` for null, which is neither.
-    pub fn sops_plaintext(&self) -> Option<(Vec<u8>, &'static str)> {
+    pub fn sops_plaintext(&self) -> Option<(Cow<'_, [u8]>, &'static str)> {
         Some(match self {
-            Scalar::Str(s) => (s.as_bytes().to_vec(), "str"),
-            Scalar::Int(i) => (i.to_string().into_bytes(), "int"),
-            Scalar::Float(f) => (go_float_text(*f).into_bytes(), "float"),
-            Scalar::Bool(b) => (
-                (if *b { "True" } else { "False" }).as_bytes().to_vec(),
-                "bool",
-            ),
-            Scalar::Time(t) => (t.as_bytes().to_vec(), "time"),
-            Scalar::Binary(b) => (b.clone(), "str"),
+            Scalar::Str(s) => (Cow::Borrowed(s.as_bytes()), "str"),
+            Scalar::Int(i) => (Cow::Owned(i.to_string().into_bytes()), "int"),
+            Scalar::Float(f) => (Cow::Owned(go_float_text(*f).into_bytes()), "float"),
+            Scalar::Bool(b) => (Cow::Borrowed(if *b { b"True" } else { b"False" }), "bool"),
+            Scalar::Time(t) => (Cow::Borrowed(t.as_bytes()), "time"),
+            Scalar::Binary(b) => (Cow::Borrowed(b.as_slice()), "str"),
             Scalar::Null => return None,
         })
     }
@@ -166,26 +165,27 @@ mod tests {
 
     #[test]
     fn plaintext_encodings_match_sops() {
+        let plain = |s: Scalar| {
+            s.sops_plaintext()
+                .map(|(p, t)| (String::from_utf8(p.into_owned()).unwrap(), t))
+        };
+        assert_eq!(plain(Scalar::Bool(true)), Some(("True".into(), "bool")));
+        assert_eq!(plain(Scalar::Int(-1)), Some(("-1".into(), "int")));
+        assert_eq!(plain(Scalar::Float(1.0)), Some(("1".into(), "float")));
+        assert_eq!(plain(Scalar::Float(25.4)), Some(("25.4".into(), "float")));
         assert_eq!(
-            Scalar::Bool(true).sops_plaintext().unwrap(),
-            (b"True".to_vec(), "bool")
-        );
-        assert_eq!(Scalar::Int(-1).sops_plaintext().unwrap().0, b"-1");
-        assert_eq!(Scalar::Float(1.0).sops_plaintext().unwrap().0, b"1");
-        assert_eq!(Scalar::Float(25.4).sops_plaintext().unwrap().0, b"25.4");
-        assert_eq!(
-            Scalar::Float(1.234568e9).sops_plaintext().unwrap().0,
-            b"1234568000"
-        );
-        assert_eq!(
-            Scalar::Float(1e21).sops_plaintext().unwrap().0,
-            b"1000000000000000000000"
+            plain(Scalar::Float(1.234568e9)),
+            Some(("1234568000".into(), "float"))
         );
         assert_eq!(
-            Scalar::Float(f64::NEG_INFINITY).sops_plaintext().unwrap().0,
-            b"-Inf"
+            plain(Scalar::Float(1e21)),
+            Some(("1000000000000000000000".into(), "float"))
         );
-        assert_eq!(Scalar::Null.sops_plaintext(), None);
+        assert_eq!(
+            plain(Scalar::Float(f64::NEG_INFINITY)),
+            Some(("-Inf".into(), "float"))
+        );
+        assert_eq!(plain(Scalar::Null), None);
     }
 
     #[test]

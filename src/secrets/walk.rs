@@ -3,6 +3,7 @@
 //! items depth-first; comments are encrypted but not hashed; nulls skipped.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256, Sha512};
 
@@ -65,10 +66,16 @@ pub struct Walk<'a> {
     direction: Direction,
     mac: Sha512,
     mac_only_encrypted: bool,
-    /// Map keys from the root (sequence indices are not part of sops paths).
-    keys: Vec<String>,
-    /// The full location for messages, with indices.
-    location: Vec<String>,
+    /// The AAD of the current position: every map key followed by `:`
+    /// (sequence indices are not part of sops paths). Grown and shrunk in
+    /// place, so no value costs an allocation for it.
+    aad: String,
+    /// How many keys on the current path match the rule's suffix or regex.
+    matching_keys: usize,
+    /// How many maps deep the walk is (the top-level `sops` key is skipped).
+    depth: usize,
+    /// The full location for messages, `["a"][0]`, kept in step with `aad`.
+    location: String,
     /// Comments seen since the last entry, one list per nesting level.
     comment_levels: Vec<Vec<String>>,
 }
@@ -93,8 +100,10 @@ impl<'a> Walk<'a> {
             direction,
             mac,
             mac_only_encrypted,
-            keys: Vec::new(),
-            location: Vec::new(),
+            aad: String::new(),
+            matching_keys: 0,
+            depth: 0,
+            location: String::new(),
             comment_levels: Vec::new(),
         }
     }
@@ -103,31 +112,6 @@ impl<'a> Walk<'a> {
     pub fn with_iv_cache(mut self, cache: &'a mut IvCache) -> Self {
         self.ivs = Some(cache);
         self
-    }
-
-    /// Encrypts with the remembered IV for this (AAD, plaintext), if any.
-    fn seal_value(&self, plain: &[u8], type_tag: &str, aad: &str) -> Result<String, WalkError> {
-        let remembered = self
-            .ivs
-            .as_ref()
-            .and_then(|c| c.get(&(aad.to_owned(), plain.to_vec())));
-        match remembered {
-            Some(iv) => Ok(cipher::encrypt_with_iv(
-                self.key(),
-                plain,
-                type_tag,
-                aad.as_bytes(),
-                iv,
-            )),
-            None => cipher::encrypt(self.key(), plain, type_tag, aad.as_bytes())
-                .map_err(|e| self.error(e)),
-        }
-    }
-
-    fn remember(&mut self, aad: &str, plain: &[u8], iv: [u8; 32]) {
-        if let Some(cache) = self.ivs.as_mut() {
-            cache.insert((aad.to_owned(), plain.to_vec()), iv);
-        }
     }
 
     /// Lists the values (as `["a"]["b"]`) that `rule` says must be encrypted
@@ -141,8 +125,10 @@ impl<'a> Walk<'a> {
             direction: Direction::Audit,
             mac: Sha512::new(),
             mac_only_encrypted: false,
-            keys: Vec::new(),
-            location: Vec::new(),
+            aad: String::new(),
+            matching_keys: 0,
+            depth: 0,
+            location: String::new(),
             comment_levels: Vec::new(),
         };
         for doc in &mut tree.documents {
@@ -150,12 +136,6 @@ impl<'a> Walk<'a> {
             let _ = walk.map(doc);
         }
         walk.findings
-    }
-
-    /// The data key; every direction but `Audit` has one.
-    fn key(&self) -> &'a DataKey {
-        self.key
-            .expect("encrypting and decrypting walks have a key")
     }
 
     /// Processes every document in place and returns the MAC of the
@@ -172,20 +152,34 @@ impl<'a> Walk<'a> {
             .collect())
     }
 
+    /// The data key; every direction but `Audit` has one.
+    fn key(&self) -> &'a DataKey {
+        self.key
+            .expect("encrypting and decrypting walks have a key")
+    }
+
     fn map(&mut self, map: &mut Map) -> Result<(), WalkError> {
         self.comment_levels.push(Vec::new());
         for item in map.iter_mut() {
             match item {
                 Item::Comment(c) => self.comment(c)?,
                 Item::Entry(key, node) => {
-                    if key == "sops" && self.keys.is_empty() {
+                    if key == "sops" && self.depth == 0 {
                         continue; // metadata is handled apart
                     }
-                    self.keys.push(key.clone());
-                    self.location.push(format!("[{key:?}]"));
-                    self.node(node)?;
-                    self.keys.pop();
-                    self.location.pop();
+                    let (aad_len, location_len) = (self.aad.len(), self.location.len());
+                    self.aad.push_str(key);
+                    self.aad.push(':');
+                    let _ = write!(self.location, "[{key:?}]");
+                    let matched = self.rule.key_matches(key);
+                    self.matching_keys += usize::from(matched);
+                    self.depth += 1;
+                    let result = self.node(node);
+                    self.depth -= 1;
+                    self.matching_keys -= usize::from(matched);
+                    self.aad.truncate(aad_len);
+                    self.location.truncate(location_len);
+                    result?;
                     self.clear_level();
                 }
             }
@@ -201,9 +195,11 @@ impl<'a> Walk<'a> {
             match item {
                 SeqItem::Comment(c) => self.comment(c)?,
                 SeqItem::Node(node) => {
-                    self.location.push(format!("[{index}]"));
-                    self.node(node)?;
-                    self.location.pop();
+                    let location_len = self.location.len();
+                    let _ = write!(self.location, "[{index}]");
+                    let result = self.node(node);
+                    self.location.truncate(location_len);
+                    result?;
                     self.clear_level();
                     index += 1;
                 }
@@ -227,38 +223,73 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The AAD of a value here: every map key followed by `:`.
-    fn aad(&self) -> String {
-        self.keys.iter().map(|k| format!("{k}:")).collect()
+    /// Whether the value at the current position is encrypted.
+    fn encrypted_here(&self) -> bool {
+        self.rule.decide(
+            self.matching_keys > 0,
+            self.comment_levels.iter().flatten().map(String::as_str),
+        )
+    }
+
+    /// A comment's AAD: the path of the map or list holding it (`:` at the top).
+    fn comment_aad(&self) -> &str {
+        if self.aad.is_empty() { ":" } else { &self.aad }
     }
 
     fn error(&self, problem: impl Into<WalkProblem>) -> WalkError {
         WalkError {
-            path: self.location.concat(),
+            path: self.location.clone(),
             problem: problem.into(),
         }
     }
 
+    /// Encrypts with the remembered IV for this (AAD, plaintext), if any.
+    fn seal_value(&self, plain: &[u8], type_tag: &str, aad: &str) -> Result<String, WalkError> {
+        let remembered = self
+            .ivs
+            .as_ref()
+            .and_then(|c| c.get(&(aad.to_owned(), plain.to_vec())));
+        match remembered {
+            Some(iv) => Ok(cipher::encrypt_with_iv(
+                self.key(),
+                plain,
+                type_tag,
+                aad.as_bytes(),
+                iv,
+            )),
+            None => cipher::encrypt(self.key(), plain, type_tag, aad.as_bytes())
+                .map_err(|e| self.error(e)),
+        }
+    }
+
+    /// Decrypts at `aad`, remembering the IV when re-sealing later.
+    fn open_value(&mut self, text: &str, comment: bool) -> Result<cipher::Opened, WalkError> {
+        let aad = if comment {
+            self.comment_aad()
+        } else {
+            &self.aad
+        };
+        let (opened, iv) =
+            cipher::decrypt(self.key(), text, aad.as_bytes()).map_err(|e| self.error(e))?;
+        if self.ivs.is_some() {
+            let aad = aad.to_owned();
+            if let Some(cache) = self.ivs.as_mut() {
+                cache.insert((aad, opened.plaintext.to_vec()), iv);
+            }
+        }
+        Ok(opened)
+    }
+
     fn comment(&mut self, comment: &mut Comment) -> Result<(), WalkError> {
-        // A comment's AAD is the path of the map or sequence holding it.
-        let aad = self.aad();
-        let aad = if aad.is_empty() { ":".to_owned() } else { aad };
         let plain = match self.direction {
             Direction::Encrypt => {
                 let plain = comment.text.clone();
                 // As sops: a comment follows the rule of the map or list
                 // holding it, and a comment-rule marker stays readable.
-                let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
-                let stack: Vec<&str> = self
-                    .comment_levels
-                    .iter()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect();
-                let encrypt = self.rule.should_encrypt(&keys, &stack)
-                    && self.rule.should_encrypt_comment(&plain);
+                let encrypt = self.encrypted_here() && self.rule.should_encrypt_comment(&plain);
                 if encrypt && !plain.is_empty() {
-                    comment.text = self.seal_value(plain.as_bytes(), "comment", &aad)?;
+                    comment.text =
+                        self.seal_value(plain.as_bytes(), "comment", self.comment_aad())?;
                 }
                 plain
             }
@@ -267,9 +298,7 @@ impl<'a> Walk<'a> {
                 // sops ciphertext markers must decrypt, so a damaged
                 // encrypted comment is an error, not text.
                 if cipher::looks_encrypted(&comment.text) {
-                    let (opened, iv) = cipher::decrypt(self.key(), &comment.text, aad.as_bytes())
-                        .map_err(|e| self.error(e))?;
-                    self.remember(&aad, &opened.plaintext, iv);
+                    let opened = self.open_value(&comment.text, true)?;
                     // The type label is not authenticated; insist on the right one.
                     if opened.type_tag != "comment" {
                         return Err(self.error(WalkProblem::BadType(opened.type_tag.clone())));
@@ -288,24 +317,16 @@ impl<'a> Walk<'a> {
     }
 
     fn scalar(&mut self, scalar: &mut Scalar) -> Result<(), WalkError> {
-        let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
-        let comments: Vec<&str> = self
-            .comment_levels
-            .iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        let encrypted = self.rule.should_encrypt(&keys, &comments);
-        let aad = self.aad();
+        let encrypted = self.encrypted_here();
         match self.direction {
             Direction::Encrypt => {
                 let Some((plain, type_tag)) = scalar.sops_plaintext() else {
                     return Ok(()); // null
                 };
                 self.hash(&plain, encrypted);
-                let empty_string = matches!(scalar, Scalar::Str(s) if s.is_empty());
+                let empty_string = matches!(&*scalar, Scalar::Str(s) if s.is_empty());
                 if encrypted && !empty_string {
-                    let text = self.seal_value(&plain, type_tag, &aad)?;
+                    let text = self.seal_value(&plain, type_tag, &self.aad)?;
                     *scalar = Scalar::Str(text);
                 }
             }
@@ -315,9 +336,7 @@ impl<'a> Walk<'a> {
                         Scalar::Null => return Ok(()),
                         Scalar::Str(s) if s.is_empty() => return Ok(()),
                         Scalar::Str(s) if cipher::is_encrypted(s) => {
-                            let (opened, iv) = cipher::decrypt(self.key(), s, aad.as_bytes())
-                                .map_err(|e| self.error(e))?;
-                            self.remember(&aad, &opened.plaintext, iv);
+                            let opened = self.open_value(s, false)?;
                             *scalar =
                                 typed(&opened.plaintext, &opened.type_tag).ok_or_else(|| {
                                     self.error(WalkProblem::BadType(opened.type_tag.clone()))
@@ -337,7 +356,7 @@ impl<'a> Walk<'a> {
                     _ => true,
                 };
                 if encrypted && clear {
-                    self.findings.push(self.location.concat());
+                    self.findings.push(self.location.clone());
                 }
             }
         }

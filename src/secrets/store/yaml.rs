@@ -1,7 +1,8 @@
 //! YAML: granit-parser events into the tree (comments kept), and a writer
 //! that quotes every scalar a YAML 1.1 or 1.2 reader could retype.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use granit_parser::{Event, Marker, Parser, Placement, ScalarStyle, Tag};
 
@@ -34,6 +35,8 @@ enum Frame {
         /// Column of the mapping's keys.
         indent: usize,
         start: Marker,
+        /// Hashes of the keys so far: duplicate checks stay linear in big maps.
+        key_hashes: HashSet<u64>,
     },
     Seq {
         items: Vec<SeqItem>,
@@ -85,6 +88,7 @@ impl Builder {
                     anchor,
                     indent: mark.col(),
                     start: mark,
+                    key_hashes: HashSet::new(),
                 });
             }
             Event::SequenceStart(_, anchor, _) => {
@@ -178,7 +182,11 @@ impl Builder {
                 }
             }
             Some(Frame::Map {
-                items, key, indent, ..
+                items,
+                key,
+                indent,
+                key_hashes,
+                ..
             }) => match key.take() {
                 Some(k) => {
                     items.push(Item::Entry(k, node));
@@ -197,9 +205,16 @@ impl Builder {
                         ));
                     };
                     let text = scalar_key(&scalar);
-                    let duplicate = items
-                        .iter()
-                        .any(|i| matches!(i, Item::Entry(k, _) if *k == text));
+                    let hash = {
+                        let mut h = std::collections::hash_map::DefaultHasher::new();
+                        text.hash(&mut h);
+                        h.finish()
+                    };
+                    // A new hash is a new key; a seen hash is checked for real.
+                    let duplicate = !key_hashes.insert(hash)
+                        && items
+                            .iter()
+                            .any(|i| matches!(i, Item::Entry(k, _) if *k == text));
                     if duplicate {
                         return Err(at(&mark, format!("duplicate key {text:?}")));
                     }
@@ -329,6 +344,9 @@ fn parse_float(value: &str) -> Option<f64> {
         _ => {}
     }
     // [-+]? ( \.[0-9]+ | [0-9]+ ( \.[0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+    if !value.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.')) {
+        return None;
+    }
     let body = value.strip_prefix(['-', '+']).unwrap_or(value);
     let (mantissa, exponent) = match body.find(['e', 'E']) {
         Some(i) => (&body[..i], Some(&body[i + 1..])),
@@ -348,10 +366,22 @@ fn parse_float(value: &str) -> Option<f64> {
     }
 }
 
+/// Indentation without allocating a string per line.
+const SPACES: &str = "                                                                                                                                ";
+
+fn pad(out: &mut String, indent: usize) {
+    let mut left = indent;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
+    }
+}
+
 /// Writes the tree: `---` between documents, two-space indentation with
 /// sequences indented under their key, comments where they were read.
 pub fn emit(tree: &Tree) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(4096);
     for (i, doc) in tree.documents.iter().enumerate() {
         if i > 0 {
             out.push_str("---\n");
@@ -370,7 +400,7 @@ fn emit_map(out: &mut String, items: &Map, indent: usize) {
         match item {
             Item::Comment(c) => emit_comment(out, c, indent),
             Item::Entry(key, node) => {
-                out.push_str(&" ".repeat(indent));
+                pad(out, indent);
                 out.push_str(&quote_if_needed(key));
                 out.push(':');
                 emit_value(out, node, indent);
@@ -390,30 +420,27 @@ fn emit_seq(out: &mut String, items: &[SeqItem], indent: usize) {
     for item in items {
         match item {
             SeqItem::Comment(c) => emit_comment(out, c, indent),
-            SeqItem::Node(node) => {
-                let pad = " ".repeat(indent);
-                match node {
-                    Node::Map(m) if !m.is_empty() => {
-                        let mut nested = String::new();
-                        emit_map(&mut nested, m, indent + 2);
-                        out.push_str(&pad);
-                        out.push_str("- ");
-                        out.push_str(&nested[indent + 2..]);
-                    }
-                    Node::Seq(s) if !s.is_empty() => {
-                        let mut nested = String::new();
-                        emit_seq(&mut nested, s, indent + 2);
-                        out.push_str(&pad);
-                        out.push_str("- ");
-                        out.push_str(&nested[indent + 2..]);
-                    }
-                    _ => {
-                        out.push_str(&pad);
-                        out.push('-');
-                        emit_value(out, node, indent);
-                    }
+            SeqItem::Node(node) => match node {
+                Node::Map(m) if !m.is_empty() => {
+                    let mut nested = String::new();
+                    emit_map(&mut nested, m, indent + 2);
+                    pad(out, indent);
+                    out.push_str("- ");
+                    out.push_str(&nested[indent + 2..]);
                 }
-            }
+                Node::Seq(s) if !s.is_empty() => {
+                    let mut nested = String::new();
+                    emit_seq(&mut nested, s, indent + 2);
+                    pad(out, indent);
+                    out.push_str("- ");
+                    out.push_str(&nested[indent + 2..]);
+                }
+                _ => {
+                    pad(out, indent);
+                    out.push('-');
+                    emit_value(out, node, indent);
+                }
+            },
         }
     }
 }
@@ -450,7 +477,7 @@ fn emit_comment(out: &mut String, comment: &Comment, indent: usize) {
         out.push_str(&comment.text);
         out.push('\n');
     } else {
-        out.push_str(&" ".repeat(indent));
+        pad(out, indent);
         out.push('#');
         out.push_str(&comment.text);
         out.push('\n');
@@ -461,6 +488,9 @@ fn emit_comment(out: &mut String, comment: &Comment, indent: usize) {
 /// its text can be carried exactly that way.
 fn block_literal(scalar: &Scalar, indent: usize) -> Option<String> {
     let Scalar::Str(s) = scalar else { return None };
+    if !s.contains('\n') {
+        return None;
+    }
     let body = s.trim_end_matches('\n');
     let trailing = s.len() - body.len();
     let safe = s.contains('\n')
@@ -478,11 +508,10 @@ fn block_literal(scalar: &Scalar, indent: usize) -> Option<String> {
         1 => "|",
         _ => "|+",
     };
-    let pad = " ".repeat(indent);
     let mut out = format!(" {chomp}\n");
     for line in body.split('\n') {
         if !line.is_empty() {
-            out.push_str(&pad);
+            pad(&mut out, indent);
             out.push_str(line);
         }
         out.push('\n');
@@ -541,20 +570,43 @@ fn needs_quotes(s: &str) -> bool {
         "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".inf", "-.inf", "+.inf",
         ".nan", "<<", "=",
     ];
-    let Some(first) = s.chars().next() else {
+    let bytes = s.as_bytes();
+    let Some(&first) = bytes.first() else {
         return true;
     };
-    let lower = s.to_ascii_lowercase();
-    WORDS.contains(&lower.as_str())
-        || first.is_ascii_digit()
-        || (matches!(first, '-' | '+' | '.')
-            && s[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.'))
-        || "-?:,[]{}#&*!|>'\"%@` \t".contains(first)
-        || s.ends_with([' ', '\t', ':'])
-        || s.contains(": ")
-        || s.contains(" #")
-        || s.contains(['\n', '\r', '\t'])
-        || s.chars().any(|c| c.is_control() || c == '\u{feff}')
+    if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
+        return true;
+    }
+    if first.is_ascii_digit()
+        || (matches!(first, b'-' | b'+' | b'.')
+            && bytes
+                .get(1)
+                .is_some_and(|&c| c.is_ascii_digit() || c == b'.'))
+        || b"-?:,[]{}#&*!|>'\"%@` \t".contains(&first)
+        || matches!(bytes[bytes.len() - 1], b' ' | b'\t' | b':')
+    {
+        return true;
+    }
+    // Without spaces or control characters, `: ` and ` #` cannot occur either;
+    // this check vectorises, and ciphertext always passes it.
+    if bytes.iter().all(|&b| b > b' ' && b != 0x7f) {
+        return !s.is_ascii() && s.chars().any(|c| c.is_control() || c == '\u{feff}');
+    }
+    // One pass for what may not appear inside a plain scalar: `: `, ` #`,
+    // line breaks, tabs, control characters (all ASCII) and a BOM.
+    let mut previous = 0u8;
+    for &b in bytes {
+        if b < 0x20
+            || b == 0x7f
+            || (previous == b':' && b == b' ')
+            || (previous == b' ' && b == b'#')
+        {
+            return true;
+        }
+        previous = b;
+    }
+    // Non-ASCII control characters (C1) and the BOM need escaping too.
+    !s.is_ascii() && s.chars().any(|c| c.is_control() || c == '\u{feff}')
 }
 
 #[cfg(test)]
@@ -670,6 +722,18 @@ mod tests {
         assert_eq!((err.line, err.message.as_str()), (2, "duplicate key \"a\""));
         let err = parse("- 1\n- 2\n").unwrap_err();
         assert!(err.message.contains("must be a mapping"), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_keeps_its_indentation() {
+        let mut node = Node::Scalar(Scalar::Str("leaf".into()));
+        for i in 0..90 {
+            node = Node::Map(vec![Item::Entry(format!("k{i}"), node)]);
+        }
+        let tree = Tree {
+            documents: vec![vec![Item::Entry("root".into(), node)]],
+        };
+        assert_eq!(parse(&emit(&tree)).unwrap(), tree);
     }
 
     #[test]
