@@ -366,6 +366,30 @@ fn parse_float(value: &str) -> Option<f64> {
     }
 }
 
+/// Roughly how long the written tree will be, so the output grows once.
+fn size_hint(tree: &Tree) -> usize {
+    fn node(n: &Node) -> usize {
+        match n {
+            Node::Map(m) => map(m),
+            Node::Seq(items) => items.iter().map(|i| match i {
+                SeqItem::Node(n) => 8 + node(n),
+                SeqItem::Comment(c) => 8 + c.text.len(),
+            }).sum(),
+            Node::Scalar(Scalar::Str(s) | Scalar::Time(s)) => s.len() + 4,
+            Node::Scalar(_) => 24,
+        }
+    }
+    fn map(m: &Map) -> usize {
+        m.iter()
+            .map(|i| match i {
+                Item::Entry(k, v) => k.len() + 16 + node(v),
+                Item::Comment(c) => c.text.len() + 16,
+            })
+            .sum()
+    }
+    tree.documents.iter().map(|d| map(d) + 8).sum()
+}
+
 /// Indentation without allocating a string per line.
 const SPACES: &str = "                                                                                                                                ";
 
@@ -381,7 +405,7 @@ fn pad(out: &mut String, indent: usize) {
 /// Writes the tree: `---` between documents, two-space indentation with
 /// sequences indented under their key, comments where they were read.
 pub fn emit(tree: &Tree) -> String {
-    let mut out = String::with_capacity(4096);
+    let mut out = String::with_capacity(size_hint(tree));
     for (i, doc) in tree.documents.iter().enumerate() {
         if i > 0 {
             out.push_str("---\n");
@@ -589,7 +613,8 @@ fn needs_quotes(s: &str) -> bool {
     }
     // Without spaces or control characters, `: ` and ` #` cannot occur either;
     // this check vectorises, and ciphertext always passes it.
-    if bytes.iter().all(|&b| b > b' ' && b != 0x7f) {
+    let plain_bytes = bytes.iter().fold(true, |ok, &b| ok & (b > b' ') & (b != 0x7f));
+    if plain_bytes {
         return !s.is_ascii() && s.chars().any(|c| c.is_control() || c == '\u{feff}');
     }
     // One pass for what may not appear inside a plain scalar: `: `, ` #`,
