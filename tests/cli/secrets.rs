@@ -1563,3 +1563,54 @@ fn ssh_keys_work_as_recipients_and_identities_like_sops() {
     );
     assert!(String::from_utf8(plain).unwrap().contains("s3cr3t-p@ss"));
 }
+
+#[test]
+fn on_a_terminal_a_broken_edit_offers_to_reopen_the_editor() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    copy_fixture(&s, "app.yaml");
+    seal_to(&s, "app.yaml", &public, "secrets.yaml");
+    // The first editor run breaks the file, the second writes valid YAML.
+    let count = s.work().join("editor-runs");
+    let editor = s.write(
+        "work/editor.sh",
+        &format!(
+            "#!/bin/sh\nif [ ! -f {c} ]; then touch {c}; echo 'a: [' > \"$1\"; else printf 'fixed: true\\n' > \"$1\"; fi\n",
+            c = count.display()
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // script(1) gives opsctl a real terminal; the answer `y` arrives after the prompt.
+    let out = Command::new("bash")
+        .current_dir(s.work())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", s.home())
+        .env("TERM", "xterm")
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .env("EDITOR", &editor)
+        .args([
+            "-c",
+            &format!(
+                "(sleep 2; printf y) | script -qec '{} secrets edit secrets.yaml' /dev/null",
+                crate::support::OPSCTL
+            ),
+        ])
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        screen.contains("Open the editor again to fix it?"),
+        "{screen}"
+    );
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args(["secrets", "unseal", "secrets.yaml"])
+        .assert()
+        .success()
+        .stdout("fixed: true\n");
+}

@@ -371,10 +371,13 @@ fn size_hint(tree: &Tree) -> usize {
     fn node(n: &Node) -> usize {
         match n {
             Node::Map(m) => map(m),
-            Node::Seq(items) => items.iter().map(|i| match i {
-                SeqItem::Node(n) => 8 + node(n),
-                SeqItem::Comment(c) => 8 + c.text.len(),
-            }).sum(),
+            Node::Seq(items) => items
+                .iter()
+                .map(|i| match i {
+                    SeqItem::Node(n) => 8 + node(n),
+                    SeqItem::Comment(c) => 8 + c.text.len(),
+                })
+                .sum(),
             Node::Scalar(Scalar::Str(s) | Scalar::Time(s)) => s.len() + 4,
             Node::Scalar(_) => 24,
         }
@@ -613,7 +616,9 @@ fn needs_quotes(s: &str) -> bool {
     }
     // Without spaces or control characters, `: ` and ` #` cannot occur either;
     // this check vectorises, and ciphertext always passes it.
-    let plain_bytes = bytes.iter().fold(true, |ok, &b| ok & (b > b' ') & (b != 0x7f));
+    let plain_bytes = bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b > b' ') & (b != 0x7f));
     if plain_bytes {
         return !s.is_ascii() && s.chars().any(|c| c.is_control() || c == '\u{feff}');
     }
