@@ -172,7 +172,9 @@ pub struct IdentitySources {
 }
 
 impl IdentitySources {
-    /// The sources sops itself uses, from the process environment, plus `files`.
+    /// The sources sops itself uses, from the process environment
+    /// (`SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, `SOPS_AGE_SSH_PRIVATE_KEY_FILE`,
+    /// the default key file, `~/.ssh/id_ed25519` and `id_rsa`), plus `files`.
     pub fn from_environment(files: Vec<PathBuf>) -> Self {
         let non_empty = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let home = std::env::var_os("HOME").map(PathBuf::from);
@@ -186,6 +188,9 @@ impl IdentitySources {
             default_files.push(h.join(".ssh").join("id_ed25519"));
             default_files.push(h.join(".ssh").join("id_rsa"));
         }
+        // sops reads an SSH identity from this variable before the defaults.
+        let mut files = files;
+        files.extend(non_empty("SOPS_AGE_SSH_PRIVATE_KEY_FILE").map(PathBuf::from));
         Self {
             files,
             key_text: non_empty("SOPS_AGE_KEY"),

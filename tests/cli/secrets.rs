@@ -1551,6 +1551,20 @@ fn ssh_keys_work_as_recipients_and_identities_like_sops() {
         .assert()
         .success()
         .stdout(predicate::str::contains("s3cr3t-p@ss"));
+    // SOPS_AGE_SSH_PRIVATE_KEY_FILE names the key, as for sops.
+    let moved = s.work().join("deploy_key");
+    std::fs::copy(&key, &moved).unwrap();
+    std::fs::remove_file(&key).unwrap();
+    s.cmd()
+        .args(["secrets", "unseal", "sealed.yaml"])
+        .assert()
+        .code(2);
+    s.cmd()
+        .env("SOPS_AGE_SSH_PRIVATE_KEY_FILE", &moved)
+        .args(["secrets", "unseal", "sealed.yaml"])
+        .assert()
+        .success();
+    std::fs::copy(&moved, &key).unwrap();
     // sops opens it with the same SSH key.
     let plain = run_ok(
         Command::new(sops())
