@@ -34,6 +34,9 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
             .map_or(line_len, |(i, _)| i)
 }
 
+/// The most characters of a line an excerpt shows.
+const WINDOW: usize = 100;
+
 /// The line holding `span`, numbered, with carets under the span.
 pub fn excerpt(text: &str, span: Range<usize>) -> String {
     let (line_no, col) = line_col(text, span.start);
@@ -45,11 +48,24 @@ pub fn excerpt(text: &str, span: Range<usize>) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let width = text[start..end].chars().count().max(1);
+    let width = text[start..end].chars().count().clamp(1, WINDOW);
+    // A long line is shown as a window around the column: errors go to
+    // terminals and CI logs, which need neither a megabyte line nor all of a
+    // line that may hold a secret.
+    let skip = (col - 1).saturating_sub(WINDOW / 2);
+    let shown: String = line.chars().skip(skip).take(WINDOW).collect();
+    let (before, after) = (
+        if skip > 0 { "…" } else { "" },
+        if line.chars().count() > skip + WINDOW {
+            "…"
+        } else {
+            ""
+        },
+    );
     let gutter = " ".repeat(line_no.to_string().len());
     format!(
-        "{gutter} |\n{line_no} | {line}\n{gutter} | {}{}",
-        " ".repeat(col - 1),
+        "{gutter} |\n{line_no} | {before}{shown}{after}\n{gutter} | {}{}",
+        " ".repeat(col - 1 - skip + before.chars().count()),
         "^".repeat(width)
     )
 }
@@ -101,6 +117,18 @@ mod tests {
             excerpt_at(text, 2, 10),
             "  |\n2 | colour = 1\n  |          ^"
         );
+    }
+
+    #[test]
+    fn long_lines_are_shown_as_a_window_around_the_column() {
+        let text = format!("{}X{}\n", "a".repeat(500), "b".repeat(500));
+        let shown = excerpt_at(&text, 1, 501);
+        let line = shown.lines().nth(1).unwrap();
+        assert!(line.chars().count() < 120, "{line}");
+        assert!(line.contains("aX"), "{line}");
+        let caret = shown.lines().nth(2).unwrap();
+        let column = |s: &str, c: char| s.chars().position(|x| x == c).unwrap();
+        assert_eq!(column(caret, '^'), column(line, 'X'));
     }
 
     #[test]

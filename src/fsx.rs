@@ -24,6 +24,9 @@ pub enum FsError {
         #[source]
         source: std::io::Error,
     },
+    /// Something is already where a new file was to be created.
+    #[error("{} already exists", .0.display())]
+    Exists(PathBuf),
     /// A private temp directory could not be made.
     #[error("cannot create a private temporary directory")]
     TempDir(#[source] std::io::Error),
@@ -36,34 +39,79 @@ pub enum FsError {
 /// Replaces `path` with `contents` atomically.
 ///
 /// An existing file keeps its permissions; a new one gets what `open` would
-/// give it (0666 less the umask). The parent directory must exist. A Ctrl-C
-/// during the write lets it finish (or fail) cleanly, then returns
-/// [`FsError::Interrupted`], so no temp file is left behind.
+/// give it (0666 less the umask). A symbolic link is written through, to its
+/// target. The parent directory must exist. A Ctrl-C during the write lets it
+/// finish (or fail) cleanly, then returns [`FsError::Interrupted`], so no
+/// temp file is left behind.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
-    let keep = std::fs::metadata(path).ok().map(|m| m.permissions());
-    write_atomic_inner(path, contents, keep)
+    let target = resolve_link(path)?;
+    let keep = std::fs::metadata(&target).ok().map(|m| m.permissions());
+    write_atomic_inner(&target, contents, keep, false)
 }
 
-/// Replaces `path` with `contents` atomically and gives it exactly `mode`
-/// (for example `0o600` for key files) before it becomes visible.
+/// Replaces `path` with `contents` atomically; the file has exactly `mode`
+/// from the moment it exists (for example `0o600` for keys and plaintext).
 #[cfg(unix)]
 pub fn write_atomic_with_mode(path: &Path, contents: &[u8], mode: u32) -> Result<(), FsError> {
     use std::os::unix::fs::PermissionsExt;
-    write_atomic_inner(path, contents, Some(std::fs::Permissions::from_mode(mode)))
+    let target = resolve_link(path)?;
+    write_atomic_inner(
+        &target,
+        contents,
+        Some(std::fs::Permissions::from_mode(mode)),
+        false,
+    )
+}
+
+/// Creates `path` with `contents` and exactly `mode`; fails with
+/// [`FsError::Exists`] if anything is already there, even if it appeared a
+/// moment ago (the final rename refuses to replace).
+#[cfg(unix)]
+pub fn create_new_with_mode(path: &Path, contents: &[u8], mode: u32) -> Result<(), FsError> {
+    use std::os::unix::fs::PermissionsExt;
+    if path.symlink_metadata().is_ok() {
+        return Err(FsError::Exists(path.to_owned()));
+    }
+    write_atomic_inner(
+        path,
+        contents,
+        Some(std::fs::Permissions::from_mode(mode)),
+        true,
+    )
+}
+
+/// The file a path names: itself, or a symbolic link's target.
+fn resolve_link(path: &Path) -> Result<std::path::PathBuf, FsError> {
+    match path.symlink_metadata() {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).map_err(|source| FsError::Write {
+                path: path.to_owned(),
+                source,
+            })
+        }
+        _ => Ok(path.to_owned()),
+    }
 }
 
 fn write_atomic_inner(
     path: &Path,
     contents: &[u8],
     permissions: Option<std::fs::Permissions>,
+    create_new: bool,
 ) -> Result<(), FsError> {
     let deferral = crate::interrupt::defer();
-    let written = write_via_temp(path, contents, permissions).map_err(|source| FsError::Write {
-        path: path.to_owned(),
-        source,
-    });
+    let written = write_via_temp(path, contents, permissions, create_new);
     drop(deferral);
-    written?;
+    written.map_err(|source| {
+        if create_new && source.kind() == std::io::ErrorKind::AlreadyExists {
+            FsError::Exists(path.to_owned())
+        } else {
+            FsError::Write {
+                path: path.to_owned(),
+                source,
+            }
+        }
+    })?;
     crate::interrupt::check()?;
     Ok(())
 }
@@ -72,6 +120,7 @@ fn write_via_temp(
     path: &Path,
     contents: &[u8],
     permissions: Option<std::fs::Permissions>,
+    create_new: bool,
 ) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -82,17 +131,26 @@ fn write_via_temp(
     builder.prefix(&prefix).suffix(".tmp");
     #[cfg(unix)]
     {
-        // open(2) applies the umask to this mode, as it would for the target.
+        // Created with the final mode before any byte is written (open(2)
+        // applies the umask; a requested mode is set exactly below).
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        builder.permissions(
+            permissions
+                .clone()
+                .unwrap_or_else(|| std::fs::Permissions::from_mode(0o666)),
+        );
     }
     let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(contents)?;
     if let Some(p) = permissions {
         tmp.as_file().set_permissions(p)?;
     }
+    tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    if create_new {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist(path).map_err(|e| e.error)?;
+    }
     // Make the rename itself durable.
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
@@ -228,6 +286,28 @@ mod tests {
         let file = dir.path().join("é".repeat(120)); // 240 bytes
         write_atomic(&file, b"x").unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), b"x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_go_through_symlinks_and_create_new_never_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.yaml");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.yaml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        let err = create_new_with_mode(&real, b"x", 0o600).unwrap_err();
+        assert!(matches!(err, FsError::Exists(_)));
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        let fresh = dir.path().join("fresh.txt");
+        create_new_with_mode(&fresh, b"k", 0o600).unwrap();
+        assert_eq!(
+            std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 
     #[test]

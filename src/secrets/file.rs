@@ -159,6 +159,15 @@ impl OpenedFile {
     }
 
     fn seal_tree(&self, mut tree: Tree, output: Format) -> Result<Vec<u8>, SecretsError> {
+        // A top-level `sops` key would collide with the metadata block (an
+        // edit or `set` may add one; dotenv `sops_…` and INI `[sops]` read as one).
+        if tree
+            .documents
+            .iter()
+            .any(|d| super::tree::map_get(d, "sops").is_some())
+        {
+            return Err(SecretsError::Reserved);
+        }
         let mut ivs = self.ivs.clone();
         let mac = Walk::new(
             &self.key,
@@ -193,7 +202,7 @@ impl OpenedFile {
             .meta
             .other
             .iter()
-            .find(|(k, _)| k != "shamir_threshold")
+            .find(|(k, v)| k != "shamir_threshold" && !super::metadata::is_empty(v))
         {
             return Err(SecretsError::Unrepresentable {
                 format: "sops",

@@ -201,7 +201,9 @@ fn age_stanzas(value: &Node) -> Result<Vec<AgeStanza>, MetadataError> {
         .collect()
 }
 
-fn is_empty(value: &Node) -> bool {
+/// Whether a metadata value holds nothing (`[]`, `{}`, `null`), as older sops
+/// versions wrote for master-key kinds a file does not use.
+pub(crate) fn is_empty(value: &Node) -> bool {
     match value {
         Node::Seq(items) => items.is_empty(),
         Node::Map(m) => m.is_empty(),

@@ -47,6 +47,11 @@ pub enum SecretsError {
         /// Where and what.
         error: ParseError,
     },
+    /// The document uses the key sops keeps its metadata under.
+    #[error(
+        "the top-level key `sops` (dotenv `sops_…`, INI `[sops]`) is reserved for sops metadata; rename it"
+    )]
+    Reserved,
     /// Nothing to seal.
     #[error("the file is empty; there is nothing to seal")]
     Empty,

@@ -192,6 +192,20 @@ impl<'a> Walk<'a> {
         self.comment_levels.push(Vec::new());
         let mut index = 0;
         for item in items.iter_mut() {
+            // sops writes a comment inside a list as a list item of type
+            // `comment`; it is a comment (list-path AAD, not hashed).
+            if self.direction == Direction::Decrypt
+                && let SeqItem::Node(Node::Scalar(Scalar::Str(text))) = item
+                && cipher::parse(text).is_ok_and(|sealed| sealed.type_tag == "comment")
+            {
+                let mut comment = Comment {
+                    text: std::mem::take(text),
+                    inline: false,
+                };
+                self.comment(&mut comment)?;
+                *item = SeqItem::Comment(comment);
+                continue;
+            }
             match item {
                 SeqItem::Comment(c) => self.comment(c)?,
                 SeqItem::Node(node) => {

@@ -1628,3 +1628,34 @@ fn on_a_terminal_a_broken_edit_offers_to_reopen_the_editor() {
         .success()
         .stdout("fixed: true\n");
 }
+
+#[test]
+fn comments_sops_writes_as_list_items_open() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    s.write(
+        "work/list.yaml",
+        "l:\n  - 1 # c\n  - 2\nm:\n  - a: 1\n    # inside\n    b: 2\n",
+    );
+    let by_sops = run_ok(sops_cmd(&s).args(["-e", "--age", &public, "list.yaml"]));
+    std::fs::write(s.work().join("sealed.yaml"), by_sops).unwrap();
+    let plain = s
+        .cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args(["secrets", "unseal", "sealed.yaml"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        values(Format::Yaml, &plain),
+        values(Format::Yaml, b"l: [1, 2]\nm: [{a: 1, b: 2}]\n")
+    );
+    assert!(String::from_utf8(plain).unwrap().contains("# c"));
+    s.cmd()
+        .env("SOPS_AGE_KEY_FILE", "key.txt")
+        .args(["secrets", "check", "sealed.yaml"])
+        .assert()
+        .success();
+}

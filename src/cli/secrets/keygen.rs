@@ -39,14 +39,13 @@ pub(super) fn keygen(printer: &Printer, args: KeygenArgs) -> anyhow::Result<Outc
     }
     match args.out.as_deref() {
         Some(path) if path != Path::new("-") => {
-            if path.symlink_metadata().is_ok() {
-                bail!(
+            crate::fsx::create_new_with_mode(path, identity.as_bytes(), 0o600).map_err(|e| match e {
+                crate::fsx::FsError::Exists(_) => anyhow::anyhow!(
                     "{} already exists; opsctl never overwrites an identity (choose another --out)",
                     path.display()
-                );
-            }
-            crate::fsx::write_atomic_with_mode(path, identity.as_bytes(), 0o600)
-                .with_context(|| format!("cannot write the identity to {}", path.display()))?;
+                ),
+                other => anyhow::Error::new(other).context(format!("cannot write the identity to {}", path.display())),
+            })?;
             report.file = Some(path.to_owned());
         }
         // Only --add-to-sops-keys: the identity is stored, nothing to print.

@@ -172,12 +172,23 @@ fn read_input(file: &Path, args: &FormatArgs) -> anyhow::Result<(Vec<u8>, Format
     Ok((input, format, output))
 }
 
-fn deliver(file: &Path, dest: &DestinationArgs, bytes: &[u8]) -> anyhow::Result<()> {
+fn deliver(
+    file: &Path,
+    dest: &DestinationArgs,
+    bytes: &[u8],
+    plaintext: bool,
+) -> anyhow::Result<()> {
     let target = match (&dest.out, dest.in_place) {
         (_, true) => file,
         (Some(out), false) if out != Path::new("-") => out.as_path(),
         _ => return write_stdout(bytes),
     };
-    crate::fsx::write_atomic(target, bytes)
-        .with_context(|| format!("cannot write {}", target.display()))
+    // A new file of plaintext secrets is private (0600); an existing file
+    // keeps the permissions its owner gave it.
+    let written = if plaintext && target.symlink_metadata().is_err() {
+        crate::fsx::write_atomic_with_mode(target, bytes, 0o600)
+    } else {
+        crate::fsx::write_atomic(target, bytes)
+    };
+    written.with_context(|| format!("cannot write {}", target.display()))
 }

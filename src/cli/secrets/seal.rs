@@ -86,7 +86,7 @@ pub(super) fn seal(
         let sealed = core::seal(&input, format, output, &options)
             .map_err(|e| locate(file, &input, e))
             .with_context(|| format!("cannot seal {}", file.display()))?;
-        deliver(file, &args.destination, &sealed)?;
+        deliver(file, &args.destination, &sealed, false)?;
         if args.destination.in_place {
             printer.note(&format!("sealed {}", file.display()));
         }

@@ -71,7 +71,7 @@ pub(super) fn unseal(printer: &Printer, args: UnsealArgs) -> anyhow::Result<Outc
     let plain = core::unseal(&input, format, output, &identities, &options)
         .map_err(|e| locate(&args.file, &input, e))
         .with_context(|| format!("cannot unseal {}", args.file.display()))?;
-    deliver(&args.file, &args.destination, &plain)?;
+    deliver(&args.file, &args.destination, &plain, true)?;
     Ok(Outcome::Success)
 }
 

@@ -26,12 +26,13 @@ pub fn parse(text: &str) -> Result<Tree, ParseError> {
             return Err(ParseError::new(
                 index + 1,
                 1,
-                format!("expected KEY=VALUE, found {line:?}"),
+                "expected KEY=VALUE (this line has no `=`)".to_owned(),
             ));
         };
         let value = flat::unescape(value);
         match key.strip_prefix(PREFIX) {
-            Some(path) => flat::insert(&mut metadata, path, value),
+            Some(path) => flat::insert(&mut metadata, path, value)
+                .map_err(|message| ParseError::new(index + 1, 1, message))?,
             None => items.push(Item::Entry(
                 key.to_owned(),
                 Node::Scalar(Scalar::Str(value)),
@@ -121,6 +122,20 @@ mod tests {
             "A=1\nsops_age__list_0__map_enc=-----BEGIN\\nx\\n\nsops_age__list_0__map_recipient=age1x\nsops_version=3.11.0\n"
         );
         assert_eq!(parse(&text).unwrap(), tree);
+    }
+
+    #[test]
+    fn hostile_metadata_paths_are_refused_not_allocated() {
+        let err = parse("A=1\nsops_age__list_4000000000__map_enc=x\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("implausibly large"), "{err}");
+        let deep = format!("sops_x{}=1\n", "__y".repeat(200_000));
+        assert!(
+            parse(&deep)
+                .unwrap_err()
+                .message
+                .contains("nested too deeply")
+        );
     }
 
     #[test]

@@ -60,14 +60,31 @@ pub fn unescape(text: &str) -> String {
     text.replace("\\n", "\n")
 }
 
-/// Places a flattened metadata value: `age__list_0__map_enc` is
-/// `age` → item 0 → `enc`.
-pub fn insert(map: &mut Map, path: &str, value: String) {
+/// The deepest nesting and the largest list index accepted in flattened
+/// metadata: real sops metadata is four levels deep with a handful of keys;
+/// the limits stop hostile files from exhausting memory or the stack.
+const MAX_DEPTH: usize = 16;
+const MAX_INDEX: usize = 10_000;
+
+/// Places a flattened metadata value: `age__list_0__map_enc` is `age` →
+/// item 0 → `enc`. Fails on paths deeper or list indices larger than real
+/// metadata ever has.
+pub fn insert(map: &mut Map, path: &str, value: String) -> Result<(), String> {
     let mut parts = path.split("__");
     let first = parts.next().unwrap_or_default().to_owned();
     let rest: Vec<&str> = parts.collect();
+    if rest.len() > MAX_DEPTH {
+        return Err(format!(
+            "metadata key {:?} is nested too deeply",
+            truncate(path)
+        ));
+    }
     let slot = entry_mut(map, &first);
-    insert_into(slot, &rest, value);
+    insert_into(slot, &rest, value)
+}
+
+fn truncate(text: &str) -> String {
+    text.chars().take(60).collect()
 }
 
 fn entry_mut<'a>(map: &'a mut Map, key: &str) -> &'a mut Node {
@@ -87,15 +104,18 @@ fn entry_mut<'a>(map: &'a mut Map, key: &str) -> &'a mut Node {
     }
 }
 
-fn insert_into(node: &mut Node, rest: &[&str], value: String) {
+fn insert_into(node: &mut Node, rest: &[&str], value: String) -> Result<(), String> {
     let Some((step, rest)) = rest.split_first() else {
         *node = Node::Scalar(Scalar::Str(value));
-        return;
+        return Ok(());
     };
     if let Some(index) = step
         .strip_prefix("list_")
         .and_then(|i| i.parse::<usize>().ok())
     {
+        if index > MAX_INDEX {
+            return Err(format!("metadata list index {index} is implausibly large"));
+        }
         if !matches!(node, Node::Seq(_)) {
             *node = Node::Seq(Vec::new());
         }
@@ -104,16 +124,18 @@ fn insert_into(node: &mut Node, rest: &[&str], value: String) {
                 items.push(SeqItem::Node(Node::Scalar(Scalar::Null)));
             }
             if let SeqItem::Node(child) = &mut items[index] {
-                insert_into(child, rest, value);
+                return insert_into(child, rest, value);
             }
         }
+        Ok(())
     } else {
         let key = step.strip_prefix("map_").unwrap_or(step);
         if !matches!(node, Node::Map(_)) {
             *node = Node::Map(Map::new());
         }
-        if let Node::Map(map) = node {
-            insert_into(entry_mut(map, key), rest, value);
+        match node {
+            Node::Map(map) => insert_into(entry_mut(map, key), rest, value),
+            _ => Ok(()),
         }
     }
 }

@@ -44,7 +44,16 @@ pub fn parse(text: &str) -> Result<Tree, ParseError> {
                     "a section header must end with `]`".into(),
                 )
             })?;
+            // Comments right above a header belong to the new section (as
+            // go-ini, and so sops, reads them), not to the end of the last one.
+            let trailing = section
+                .iter()
+                .rev()
+                .take_while(|i| matches!(i, Item::Comment(_)))
+                .count();
+            let carried = section.split_off(section.len() - trailing);
             finish(&mut doc, &name, std::mem::take(&mut section));
+            section = carried;
             name = header.trim().to_owned();
             if doc
                 .iter()
@@ -54,9 +63,12 @@ pub fn parse(text: &str) -> Result<Tree, ParseError> {
             }
             continue;
         }
-        let split = line
-            .find(['=', ':'])
-            .ok_or_else(|| at(1, format!("expected `key = value`, found {line:?}")))?;
+        let split = line.find(['=', ':']).ok_or_else(|| {
+            at(
+                1,
+                "expected `key = value` (this line has no `=`)".to_owned(),
+            )
+        })?;
         let key = line[..split].trim().to_owned();
         let mut value = line[split + 1..].trim().to_owned();
         // go-ini's multi-line values: """first … last""" (sops 3.11 writes them).
@@ -99,7 +111,8 @@ pub fn parse(text: &str) -> Result<Tree, ParseError> {
         let mut meta = Map::new();
         for item in flat_meta {
             if let Item::Entry(k, Node::Scalar(Scalar::Str(v))) = item {
-                flat::insert(&mut meta, &k, v);
+                flat::insert(&mut meta, &k, v)
+                    .map_err(|message| ParseError::new(1, 1, format!("[sops] {message}")))?;
             }
         }
         doc.push(Item::Entry("sops".into(), Node::Map(meta)));
@@ -237,6 +250,15 @@ mod tests {
             Some(&Node::Scalar(Scalar::Str("same line".into())))
         );
         assert!(parse("[a]\nk = \"\"\"open\n").is_err());
+    }
+
+    #[test]
+    fn a_comment_above_a_header_belongs_to_that_section() {
+        let tree = parse("[a]\nk = v\n; about b\n[b]\nj = w\n").unwrap();
+        let Some(Node::Map(b)) = crate::secrets::tree::map_get(&tree.documents[0], "b") else {
+            panic!()
+        };
+        assert!(matches!(&b[0], Item::Comment(c) if c.text == "about b"));
     }
 
     #[test]

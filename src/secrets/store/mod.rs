@@ -124,20 +124,59 @@ pub fn emit(format: Format, tree: &Tree, sealed: bool) -> Vec<u8> {
 /// dotenv holds flat `KEY=VALUE` pairs, INI sections of such pairs.
 pub fn representable(format: Format, tree: &Tree) -> Result<(), &'static str> {
     use super::tree::Item;
+    let entries = || {
+        tree.documents
+            .iter()
+            .flatten()
+            .filter_map(|item| match item {
+                Item::Entry(k, v) if k != "sops" => Some((k, v)),
+                _ => None,
+            })
+    };
     match format {
         Format::Dotenv => {
-            let nested = tree.documents.iter().flatten().any(
-                |item| matches!(item, Item::Entry(k, Node::Map(_) | Node::Seq(_)) if k != "sops"),
-            );
-            if nested {
-                Err("it holds only KEY=VALUE pairs, and this document has nested values")
-            } else {
-                Ok(())
+            if entries().any(|(_, v)| matches!(v, Node::Map(_) | Node::Seq(_))) {
+                return Err("it holds only KEY=VALUE pairs, and this document has nested values");
             }
+            if entries().any(|(k, _)| k.is_empty() || k.contains(['=', '\n']) || k.starts_with('#'))
+            {
+                return Err(
+                    "a dotenv key may not be empty, hold `=` or a line break, or start with `#`",
+                );
+            }
+            Ok(())
         }
-        Format::Ini if !ini::representable(tree) => Err(
-            "it holds only [sections] of key = value pairs, and this document has values outside a section or nested deeper",
-        ),
+        Format::Ini => {
+            if !ini::representable(tree) {
+                return Err(
+                    "it holds only [sections] of key = value pairs, and this document has values outside a section or nested deeper",
+                );
+            }
+            let bad_section = |k: &str| k.is_empty() || k.contains([']', '\n']) || k.trim() != k;
+            let bad_key = |k: &str| {
+                k.is_empty()
+                    || k.contains(['=', ':', '\n'])
+                    || k.starts_with(['#', ';', '['])
+                    || k.trim() != k
+            };
+            for (section, value) in entries() {
+                if bad_section(section) {
+                    return Err(
+                        "an INI section name may not be empty, hold `]` or a line break, or have edge spaces",
+                    );
+                }
+                if let Node::Map(items) = value
+                    && items
+                        .iter()
+                        .any(|i| matches!(i, Item::Entry(k, _) if bad_key(k)))
+                {
+                    return Err(
+                        "an INI key may not be empty, hold `=`, `:` or a line break, start with `#`, `;` or `[`, or have edge spaces",
+                    );
+                }
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }

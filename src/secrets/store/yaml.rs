@@ -25,6 +25,30 @@ fn at(marker: &Marker, message: impl Into<String>) -> ParseError {
     ParseError::new(marker.line(), marker.col() + 1, message)
 }
 
+/// Nodes aliases may copy beyond ten per event read.
+const ALIAS_BUDGET: usize = 100_000;
+
+/// How many nodes a value holds (itself included).
+fn node_count(node: &Node) -> usize {
+    1 + match node {
+        Node::Map(m) => m
+            .iter()
+            .map(|i| match i {
+                Item::Entry(_, v) => node_count(v),
+                Item::Comment(_) => 0,
+            })
+            .sum(),
+        Node::Seq(items) => items
+            .iter()
+            .map(|i| match i {
+                SeqItem::Node(n) => node_count(n),
+                SeqItem::Comment(_) => 0,
+            })
+            .sum(),
+        Node::Scalar(_) => 0,
+    }
+}
+
 /// A collection being built.
 enum Frame {
     Map {
@@ -64,13 +88,19 @@ struct Builder {
     /// Own-line comments left of the innermost collection: they belong to an
     /// outer one, after the inner one ends. (column, comment)
     deferred: Vec<(usize, Comment)>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes and their size in nodes.
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Events read, and nodes copied by aliases: aliases may not copy more
+    /// than a budget in proportion to the document (billion laughs).
+    events: usize,
+    expanded: usize,
     root: Option<(Node, Marker)>,
     documents: Vec<Map>,
 }
 
 impl Builder {
     fn event(&mut self, event: Event<'_>, mark: Marker) -> Result<(), ParseError> {
+        self.events += 1;
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
             Event::DocumentStart(..) => {
@@ -129,11 +159,18 @@ impl Builder {
                 self.complete(Node::Scalar(scalar), anchor, mark)?;
             }
             Event::Alias(id) => {
-                let node = self
+                let (node, size) = self
                     .anchors
                     .get(&id)
                     .cloned()
                     .ok_or_else(|| at(&mark, "alias to an unknown anchor"))?;
+                self.expanded += size;
+                if self.expanded > ALIAS_BUDGET + 10 * self.events {
+                    return Err(at(
+                        &mark,
+                        "aliases expand to far more than the document holds (excessive aliasing)",
+                    ));
+                }
                 self.complete(node, 0, mark)?;
             }
             Event::UnresolvedAlias(name) => {
@@ -168,7 +205,8 @@ impl Builder {
     /// A node is finished: it is a key, a value, a sequence item or the root.
     fn complete(&mut self, node: Node, anchor: usize, mark: Marker) -> Result<(), ParseError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors
+                .insert(anchor, (node.clone(), node_count(&node)));
         }
         match self.stack.last_mut() {
             None => self.root = Some((node, mark)),
@@ -359,10 +397,10 @@ fn parse_float(value: &str) -> Option<f64> {
         None => digits(mantissa),
     };
     let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
-    if mantissa_ok && exponent_ok {
-        value.parse().ok()
-    } else {
-        None
+    // Like go-yaml, a number too large for a float stays text (not infinity).
+    match value.parse::<f64>() {
+        Ok(f) if mantissa_ok && exponent_ok && f.is_finite() => Some(f),
+        _ => None,
     }
 }
 
@@ -745,6 +783,20 @@ mod tests {
     }
 
     #[test]
+    fn a_billion_laughs_document_is_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..9 {
+            let prev = (b'a' + level - 1) as char;
+            let name = (b'a' + level) as char;
+            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("excessive aliasing"), "{err}");
+        // Ordinary anchors (Helm values, CI files) are fine.
+        assert!(parse("base: &b {x: 1}\none: *b\ntwo: *b\n").is_ok());
+    }
+
+    #[test]
     fn errors_have_positions() {
         let err = parse("a: 1\nb: [1, 2\n").unwrap_err();
         assert!(err.line >= 2, "{err}");
@@ -764,6 +816,11 @@ mod tests {
             documents: vec![vec![Item::Entry("root".into(), node)]],
         };
         assert_eq!(parse(&emit(&tree)).unwrap(), tree);
+    }
+
+    #[test]
+    fn an_overflowing_number_stays_text() {
+        assert_eq!(resolve_plain("1e400"), Scalar::Str("1e400".into()));
     }
 
     #[test]
