@@ -191,14 +191,7 @@ fn parse_rule(map: &Map, index: usize) -> Result<CreationRule, String> {
         }
     }
     age.dedup();
-    let options = [
-        "unencrypted_suffix",
-        "encrypted_suffix",
-        "unencrypted_regex",
-        "encrypted_regex",
-        "unencrypted_comment_regex",
-        "encrypted_comment_regex",
-    ];
+    let options = super::rules::OPTION_NAMES;
     let values = options
         .iter()
         .map(|o| text(o))

@@ -66,14 +66,7 @@ const OTHER_MASTER_KEYS: [&str; 8] = [
     "shamir_threshold",
 ];
 
-const RULE_FIELDS: [&str; 6] = [
-    "unencrypted_suffix",
-    "encrypted_suffix",
-    "unencrypted_regex",
-    "encrypted_regex",
-    "unencrypted_comment_regex",
-    "encrypted_comment_regex",
-];
+use super::rules::OPTION_NAMES as RULE_FIELDS;
 
 impl Metadata {
     /// Reads the block from its map.

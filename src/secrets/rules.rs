@@ -2,6 +2,16 @@
 
 use regex::Regex;
 
+/// The six rule options, as written in metadata and `.sops.yaml`.
+pub const OPTION_NAMES: [&str; 6] = [
+    "unencrypted_suffix",
+    "encrypted_suffix",
+    "unencrypted_regex",
+    "encrypted_regex",
+    "unencrypted_comment_regex",
+    "encrypted_comment_regex",
+];
+
 /// The suffix sops assumes when a file names no rule.
 pub const DEFAULT_UNENCRYPTED_SUFFIX: &str = "_unencrypted";
 
