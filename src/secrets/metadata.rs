@@ -1,5 +1,6 @@
 //! The `sops` metadata block: master keys, MAC, timestamp and rules.
 
+use super::rules::OPTION_NAMES as RULE_FIELDS;
 use super::rules::{EncryptionRule, RuleError};
 use super::tree::{Item, Map, Node, Scalar, SeqItem};
 
@@ -65,8 +66,6 @@ const OTHER_MASTER_KEYS: [&str; 8] = [
     "key_groups",
     "shamir_threshold",
 ];
-
-use super::rules::OPTION_NAMES as RULE_FIELDS;
 
 impl Metadata {
     /// Reads the block from its map.
