@@ -99,6 +99,14 @@ fn seal_to(s: &Sandbox, name: &str, public: &str, to: &str) -> Vec<u8> {
     sealed
 }
 
+/// `plain` holds the same values as the YAML fixture `name` (comments aside).
+fn assert_same_values_as_fixture(plain: &[u8], name: &str) {
+    assert_eq!(
+        values(Format::Yaml, plain),
+        values(Format::Yaml, &std::fs::read(fixture(name)).unwrap())
+    );
+}
+
 fn copy_fixture(s: &Sandbox, name: &str) -> PathBuf {
     let to = s.work().join(name);
     std::fs::copy(fixture(name), &to).unwrap();
@@ -204,10 +212,7 @@ fn identities_work_with_the_real_age_binary_both_ways() {
         .get_output()
         .stdout
         .clone();
-    assert_eq!(
-        values(Format::Yaml, &plain),
-        values(Format::Yaml, &std::fs::read(fixture("app.yaml")).unwrap())
-    );
+    assert_same_values_as_fixture(&plain, "app.yaml");
 }
 
 #[test]
@@ -348,10 +353,7 @@ fn rule_options_and_mac_only_encrypted_interoperate() {
     );
     std::fs::write(s.work().join("partial.yaml"), &sealed).unwrap();
     let plain = run_ok(sops_cmd(&s).args(["-d", "partial.yaml"]));
-    assert_eq!(
-        values(Format::Yaml, &plain),
-        values(Format::Yaml, &std::fs::read(fixture("app.yaml")).unwrap())
-    );
+    assert_same_values_as_fixture(&plain, "app.yaml");
     // A clear value may be edited by hand when only encrypted values are MAC'd.
     std::fs::write(
         s.work().join("partial.yaml"),
@@ -389,10 +391,7 @@ fn rule_options_and_mac_only_encrypted_interoperate() {
         .get_output()
         .stdout
         .clone();
-    assert_eq!(
-        values(Format::Yaml, &plain),
-        values(Format::Yaml, &std::fs::read(fixture("app.yaml")).unwrap())
-    );
+    assert_same_values_as_fixture(&plain, "app.yaml");
 }
 
 #[test]
@@ -781,10 +780,7 @@ fn sops_yaml_creation_rules_pick_recipients_and_options_like_sops() {
     assert_eq!(encrypted_keys(&text), encrypted_keys(&by_sops));
     std::fs::write(s.work().join("prod/sealed.yaml"), &sealed).unwrap();
     let plain = run_ok(sops_cmd(&s).args(["-d", "prod/sealed.yaml"]));
-    assert_eq!(
-        values(Format::Yaml, &plain),
-        values(Format::Yaml, &std::fs::read(fixture("app.yaml")).unwrap())
-    );
+    assert_same_values_as_fixture(&plain, "app.yaml");
     // key_groups with one group, for dotenv.
     copy_fixture(&s, "app.env");
     s.cmd()
