@@ -171,6 +171,15 @@ fn temp_prefix(path: &Path) -> String {
     format!(".{}.", &name[..end])
 }
 
+/// Serializes a path as text for reports: bytes that are not UTF-8 become
+/// U+FFFD rather than failing the whole report.
+pub fn serialize_path_lossy<S: serde::Serializer>(
+    path: &Path,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
+}
+
 /// Directories that must be gone before the process exits, even on Ctrl-C.
 static PRIVATE_DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 

@@ -50,7 +50,7 @@ pub enum Origin {
     /// The user config file.
     User {
         /// The file.
-        #[serde(serialize_with = "lossy_path")]
+        #[serde(serialize_with = "crate::fsx::serialize_path_lossy")]
         path: PathBuf,
         /// 1-based line of the key.
         line: usize,
@@ -58,7 +58,7 @@ pub enum Origin {
     /// The project config file.
     Project {
         /// The file.
-        #[serde(serialize_with = "lossy_path")]
+        #[serde(serialize_with = "crate::fsx::serialize_path_lossy")]
         path: PathBuf,
         /// 1-based line of the key.
         line: usize,
@@ -136,7 +136,7 @@ pub struct ConfigFile {
     /// The layer it feeds.
     pub layer: FileLayer,
     /// The file, or where it would be.
-    #[serde(serialize_with = "lossy_path")]
+    #[serde(serialize_with = "crate::fsx::serialize_path_lossy")]
     pub path: PathBuf,
     /// Whether it was read.
     pub status: FileStatus,
@@ -153,12 +153,6 @@ pub struct LoadedConfig {
     pub origins: BTreeMap<String, Origin>,
     /// Things worth telling the user that do not stop the command.
     pub warnings: Vec<String>,
-}
-
-/// Paths go into JSON as text; bytes that are not UTF-8 become U+FFFD
-/// rather than failing the whole report.
-fn lossy_path<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&path.to_string_lossy())
 }
 
 /// Reads every layer and merges them, later layers winning.

@@ -12,8 +12,9 @@ use super::metadata::Metadata;
 use super::store::{self, Format};
 use super::tree::{Item, Node, Scalar, SeqItem, Tree};
 
+use super::SecretsError;
+use super::file::OpenedFile;
 use super::walk::Walk;
-use super::{SecretsError, UnsealOptions, unseal};
 
 /// The result for every file checked.
 #[derive(Debug, Clone, Serialize)]
@@ -39,7 +40,7 @@ pub struct CheckSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileCheck {
     /// The file, as given or found.
-    #[serde(serialize_with = "lossy_path")]
+    #[serde(serialize_with = "crate::fsx::serialize_path_lossy")]
     pub path: PathBuf,
     /// Whether it carries sops metadata.
     pub sealed: bool,
@@ -101,13 +102,6 @@ impl CheckReport {
         };
         Self { files, summary }
     }
-}
-
-fn lossy_path<S: serde::Serializer>(
-    path: &std::path::Path,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&path.to_string_lossy())
 }
 
 /// Checks one file's bytes; `identities` enables MAC verification.
@@ -183,7 +177,7 @@ pub fn check_file(
         return result;
     }
     if let Some(identities) = identities {
-        result.mac = match unseal(bytes, format, format, identities, &UnsealOptions::default()) {
+        result.mac = match OpenedFile::decrypt(tree, meta, identities, false, false) {
             Ok(_) => MacStatus::Verified,
             Err(SecretsError::Key(KeyError::NoMatchingKey { .. })) => MacStatus::NoKey,
             Err(SecretsError::MacMismatch | SecretsError::NoMac) => {

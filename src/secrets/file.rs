@@ -88,6 +88,18 @@ impl OpenedFile {
     ) -> Result<Self, SecretsError> {
         let mut tree = super::parse(input, format, true)?;
         let meta = super::detach_metadata(&mut tree)?;
+        Self::decrypt(tree, meta, identities, ignore_mac, keep_ivs)
+    }
+
+    /// Decrypts a sealed tree whose metadata is already detached (for
+    /// callers that parsed the file themselves, such as `check`).
+    pub(crate) fn decrypt(
+        mut tree: Tree,
+        meta: Metadata,
+        identities: &Identities,
+        ignore_mac: bool,
+        keep_ivs: bool,
+    ) -> Result<Self, SecretsError> {
         let key = keys::unwrap(&meta.age, identities)?;
         let mut ivs = IvCache::new();
         let walk = Walk::new(
@@ -260,19 +272,25 @@ impl OpenedFile {
     }
 }
 
-/// Re-wraps a sealed file's data key for `recipients` without touching its
-/// values, MAC or timestamp (sops `updatekeys`). The MAC is verified first.
+/// Re-wraps a sealed file's data key for the recipients `target` computes
+/// from the current ones, without touching its values, MAC or timestamp
+/// (sops `updatekeys`). The MAC is verified first.
 pub fn rewrap(
     input: &[u8],
     format: Format,
     identities: &Identities,
-    recipients: &[String],
+    target: impl FnOnce(&[String]) -> Vec<String>,
 ) -> Result<(Vec<u8>, RecipientChange), SecretsError> {
-    OpenedFile::open(input, format, identities, false)?; // verifies MAC and key
-    let mut tree = super::parse(input, format, true)?;
-    let mut meta = super::detach_metadata(&mut tree)?;
-    let key = keys::unwrap(&meta.age, identities)?;
-    let before = meta.recipients();
+    let mut sealed = super::parse(input, format, true)?;
+    let meta = super::detach_metadata(&mut sealed)?;
+    // Decrypting a copy verifies the key and the MAC; the sealed tree is what
+    // gets written back.
+    let opened = OpenedFile::decrypt(sealed.clone(), meta, identities, false, false)?;
+    let before = opened.recipients();
+    let recipients = target(&before);
+    if recipients.is_empty() {
+        return Err(SecretsError::NoRecipients);
+    }
     let change = RecipientChange {
         added: recipients
             .iter()
@@ -284,17 +302,15 @@ pub fn rewrap(
             .filter(|r| !recipients.contains(r))
             .cloned()
             .collect(),
-        recipients: recipients.to_vec(),
+        recipients: recipients.clone(),
     };
-    if recipients.is_empty() {
-        return Err(SecretsError::NoRecipients);
-    }
+    let mut meta = opened.meta.clone();
     meta.age = recipients
         .iter()
-        .map(|r| keys::wrap(&key, r))
+        .map(|r| keys::wrap(&opened.key, r))
         .collect::<Result<Vec<_>, _>>()?;
-    super::attach_metadata(&mut tree, &meta);
-    Ok((super::write(&tree, format, true)?, change))
+    super::attach_metadata(&mut sealed, &meta);
+    Ok((super::write(&sealed, format, true)?, change))
 }
 
 fn plan_recipients(

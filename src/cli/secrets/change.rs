@@ -172,23 +172,26 @@ pub(super) fn rotate(printer: &Printer, args: RotateArgs) -> anyhow::Result<Outc
         let (input, format, _) = read_input(file, &super::FormatArgs::default())?;
         let context = || format!("cannot rotate {}", file.display());
         let (sealed, change, rotated) = if args.keys_only {
-            let current = OpenedFile::open(&input, format, &ids, false)
-                .map_err(|e| locate(file, &input, e))
-                .with_context(context)?
-                .recipients();
-            let base = sops_config
+            // The .sops.yaml rule's recipients (or the current ones), then
+            // --add-age / --rm-age on top.
+            let rule_recipients = sops_config
                 .as_ref()
                 .and_then(|c| c.rule_for(file, &cwd))
-                .map(|rule| rule.age.clone())
-                .unwrap_or(current);
-            let mut target: Vec<String> =
-                base.into_iter().filter(|r| !remove.contains(r)).collect();
-            for r in &add {
-                if !target.contains(r) {
-                    target.push(r.clone());
+                .map(|rule| rule.age.clone());
+            let target = |current: &[String]| {
+                let base = rule_recipients.unwrap_or_else(|| current.to_vec());
+                let mut target: Vec<String> =
+                    base.into_iter().filter(|r| !remove.contains(r)).collect();
+                for r in &add {
+                    if !target.contains(r) {
+                        target.push(r.clone());
+                    }
                 }
-            }
-            let (sealed, change) = rewrap(&input, format, &ids, &target).with_context(context)?;
+                target
+            };
+            let (sealed, change) = rewrap(&input, format, &ids, target)
+                .map_err(|e| locate(file, &input, e))
+                .with_context(context)?;
             (sealed, change, false)
         } else {
             let mut opened = OpenedFile::open(&input, format, &ids, false)

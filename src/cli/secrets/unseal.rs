@@ -8,7 +8,6 @@ use clap::Args;
 use super::{DestinationArgs, FormatArgs, check_destination, deliver, locate, read_input};
 use crate::cli::{Outcome, Printer};
 use crate::secrets::keys::{Identities, IdentitySources};
-use crate::secrets::store::Format;
 use crate::secrets::{self as core, UnsealOptions};
 
 #[derive(Debug, Args)]
@@ -83,9 +82,7 @@ pub(super) fn exec(printer: &Printer, args: ExecArgs) -> anyhow::Result<Outcome>
     }
     let mut vars: Vec<(String, String)> = Vec::new();
     for file in &args.files {
-        let format = Format::from_path(file);
-        let input =
-            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let (input, format, _) = read_input(file, &FormatArgs::default())?;
         let tree = core::open(&input, format, &identities, false)
             .map_err(|e| locate(file, &input, e))
             .with_context(|| format!("cannot unseal {}", file.display()))?;
