@@ -4,6 +4,8 @@
 //!
 //! - [`config`] finds and layers `opsctl.toml`, the user file, `OPSCTL_*`
 //!   variables and flags, remembering where every value came from.
+//! - [`document`] is the YAML document model with its reader and writer,
+//!   shared by `secrets` and `render`.
 //! - [`secrets`] seals files as SOPS files with age recipients, and opens them.
 //! - [`diagnostic`] points at file positions and suggests near words in errors.
 //! - [`fsx`] writes files atomically and keeps private temp files that are
@@ -21,6 +23,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod document;
 pub mod fsx;
 pub mod interrupt;
 pub mod secrets;

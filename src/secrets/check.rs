@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::keys::{Identities, KeyError};
 use super::metadata::Metadata;
 use super::store::{self, Format};
-use super::tree::{Item, Node, Scalar, SeqItem, Tree};
+use crate::document::{Item, Node, Scalar, SeqItem, Tree};
 
 use super::SecretsError;
 use super::file::OpenedFile;

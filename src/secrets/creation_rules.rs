@@ -8,7 +8,7 @@ use regex::Regex;
 use super::keys::split_list;
 use super::rules::{EncryptionRule, RuleError};
 use super::store::{self, Format, ParseError};
-use super::tree::{Map, Node, Scalar, SeqItem, map_get};
+use crate::document::{Map, Node, Scalar, SeqItem, map_get};
 
 /// The config file name sops looks for.
 pub const FILE_NAME: &str = ".sops.yaml";

@@ -6,9 +6,9 @@ use super::cipher::{self, DataKey};
 use super::keys::{self, Identities};
 use super::metadata::{self, Metadata};
 use super::store::Format;
-use super::tree::{Item, Map, Node, PathStep, SeqItem, Tree};
 use super::walk::{Direction, IvCache, Walk};
 use super::{SealOptions, SecretsError};
+use crate::document::{Item, Map, Node, PathStep, SeqItem, Tree};
 
 /// An opened (or new) sealed file.
 pub struct OpenedFile {
@@ -176,7 +176,7 @@ impl OpenedFile {
         if tree
             .documents
             .iter()
-            .any(|d| super::tree::map_get(d, "sops").is_some())
+            .any(|d| crate::document::map_get(d, "sops").is_some())
         {
             return Err(SecretsError::Reserved);
         }

@@ -2,7 +2,7 @@
 
 use super::rules::OPTION_NAMES as RULE_FIELDS;
 use super::rules::{EncryptionRule, RuleError};
-use super::tree::{Item, Map, Node, Scalar, SeqItem};
+use crate::document::{Item, Map, Node, Scalar, SeqItem};
 
 /// The sops version opsctl writes into `version`: the newest format whose
 /// behaviour opsctl reproduces and is tested against.
@@ -181,7 +181,7 @@ fn age_stanzas(value: &Node) -> Result<Vec<AgeStanza>, MetadataError> {
                 ));
             };
             let field = |name: &str| {
-                super::tree::map_get(m, name)
+                crate::document::map_get(m, name)
                     .ok_or_else(|| MetadataError::Invalid(format!("an age entry has no {name}")))
                     .and_then(|v| text(v, name))
             };
@@ -208,7 +208,7 @@ pub(crate) fn is_empty(value: &Node) -> bool {
 fn text(value: &Node, name: &str) -> Result<String, MetadataError> {
     match value {
         Node::Scalar(Scalar::Str(s) | Scalar::Time(s)) => Ok(s.clone()),
-        Node::Scalar(Scalar::Float(f)) => Ok(super::tree::go_float_text(*f)),
+        Node::Scalar(Scalar::Float(f)) => Ok(crate::document::go_float_text(*f)),
         Node::Scalar(Scalar::Int(i)) => Ok(i.to_string()),
         _ => Err(MetadataError::Invalid(format!("{name} must be text"))),
     }
@@ -306,7 +306,7 @@ mod tests {
             other: vec![("pgp".into(), Node::Seq(vec![]))],
         };
         let map = meta.to_map();
-        let keys: Vec<&str> = super::super::tree::map_keys(&map).collect();
+        let keys: Vec<&str> = crate::document::map_keys(&map).collect();
         assert_eq!(
             keys,
             [

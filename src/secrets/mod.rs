@@ -22,17 +22,16 @@ pub mod keys;
 pub mod metadata;
 pub mod rules;
 pub mod store;
-pub mod tree;
 pub mod walk;
 
 #[cfg(test)]
 mod proptests;
 
+use crate::document::{Item, Node, PathStep, Tree};
 use keys::{Identities, KeyError};
 use metadata::{Metadata, MetadataError};
 use rules::EncryptionRule;
 use store::{Format, ParseError};
-use tree::{Item, Node, PathStep, Tree};
 use walk::WalkError;
 
 /// Why sealing or unsealing failed. The file name is added by the caller.
@@ -132,7 +131,7 @@ pub fn seal(
     if tree
         .documents
         .iter()
-        .any(|d| tree::map_get(d, "sops").is_some())
+        .any(|d| crate::document::map_get(d, "sops").is_some())
     {
         return Err(SecretsError::AlreadySealed);
     }
@@ -220,7 +219,7 @@ pub fn environment(tree: &Tree, format: Format) -> Result<Vec<(String, String)>,
 }
 
 fn flatten_env(name: &str, node: &Node, keep_case: bool, vars: &mut Vec<(String, String)>) {
-    use tree::{Scalar, SeqItem};
+    use crate::document::{Scalar, SeqItem};
     match node {
         Node::Map(map) => {
             for item in map {
@@ -249,7 +248,7 @@ fn flatten_env(name: &str, node: &Node, keep_case: bool, vars: &mut Vec<(String,
                 Scalar::Str(s) | Scalar::Time(s) => s.clone(),
                 Scalar::Binary(b) => String::from_utf8_lossy(b).into_owned(),
                 Scalar::Int(i) => i.to_string(),
-                Scalar::Float(f) => tree::go_float_text(*f),
+                Scalar::Float(f) => crate::document::go_float_text(*f),
                 Scalar::Bool(b) => b.to_string(),
             };
             vars.push((name.to_owned(), value));
@@ -267,7 +266,7 @@ pub fn is_sealed(input: &[u8], format: Format) -> bool {
     tree.is_ok_and(|t| {
         t.documents
             .iter()
-            .any(|d| tree::map_get(d, "sops").is_some())
+            .any(|d| crate::document::map_get(d, "sops").is_some())
     })
 }
 
@@ -359,12 +358,12 @@ pub(crate) fn find<'t>(tree: &'t Tree, path: &[PathStep]) -> Result<&'t Node, Se
             1 => tree
                 .documents
                 .first()
-                .map(|d| tree::map_keys(d).map(str::to_owned).collect())
+                .map(|d| crate::document::map_keys(d).map(str::to_owned).collect())
                 .unwrap_or_default(),
             _ => match tree.get(&path[..depth - 1]) {
-                Some(Node::Map(m)) => tree::map_keys(m).map(str::to_owned).collect(),
+                Some(Node::Map(m)) => crate::document::map_keys(m).map(str::to_owned).collect(),
                 Some(Node::Seq(items)) => {
-                    let n = items.iter().filter_map(tree::seq_node).count();
+                    let n = items.iter().filter_map(crate::document::seq_node).count();
                     return Err(SecretsError::Extract(format!(
                         "{} is out of range: the list has {n} item(s)",
                         display_path(&path[..depth])

@@ -7,8 +7,8 @@ use proptest::prelude::*;
 
 use super::keys::{Identities, IdentitySources};
 use super::store::{self, Format};
-use super::tree::{Item, Map, Node, Scalar, SeqItem, Tree};
 use super::{SealOptions, UnsealOptions, seal, unseal};
+use crate::document::{Item, Map, Node, Scalar, SeqItem, Tree};
 
 fn scalar() -> impl Strategy<Value = Scalar> {
     prop_oneof![

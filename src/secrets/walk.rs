@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256, Sha512};
 
 use super::cipher::{self, CipherError, DataKey};
 use super::rules::EncryptionRule;
-use super::tree::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
+use crate::document::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
 
 /// Which way the walk goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -466,11 +466,11 @@ mod tests {
             .unwrap();
         assert_ne!(tree, sample());
         assert_eq!(
-            crate::secrets::tree::map_get(&tree.documents[0], "note_unencrypted"),
+            crate::document::map_get(&tree.documents[0], "note_unencrypted"),
             Some(&s("clear"))
         );
         assert_eq!(
-            crate::secrets::tree::map_get(&tree.documents[0], "empty"),
+            crate::document::map_get(&tree.documents[0], "empty"),
             Some(&s(""))
         );
         let mac_out = Walk::new(&key, &rule, Direction::Decrypt, false)

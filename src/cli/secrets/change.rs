@@ -12,11 +12,11 @@ use super::{locate, read_input};
 use crate::cli::output::HumanReport;
 use crate::cli::prompt::Prompter;
 use crate::cli::{Outcome, Printer};
+use crate::document::{Node, PathStep, Scalar};
 use crate::secrets::creation_rules::SopsConfig;
 use crate::secrets::file::{OpenedFile, RotateReport, RotatedFile, rewrap};
 use crate::secrets::keys::{Identities, IdentitySources};
 use crate::secrets::store::{self, Format};
-use crate::secrets::tree::{Node, PathStep, Scalar};
 use crate::secrets::{self as core};
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 //! flattened into `sops_…` lines.
 
 use super::{ParseError, flat};
-use crate::secrets::tree::{Comment, Item, Map, Node, Scalar, Tree};
+use crate::document::{Comment, Item, Map, Node, Scalar, Tree};
 
 const PREFIX: &str = "sops_";
 
@@ -79,14 +79,14 @@ pub fn emit(tree: &Tree) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::tree::SeqItem;
+    use crate::document::SeqItem;
 
     #[test]
     fn lines_are_raw_and_comments_kept() {
         let text = "# db\nDB_URL=postgres://x?a=b\nKEY =  spaced \nMULTI=a\\nb\n";
         let tree = parse(text).unwrap();
         assert_eq!(
-            crate::secrets::tree::map_get(&tree.documents[0], "KEY "),
+            crate::document::map_get(&tree.documents[0], "KEY "),
             Some(&Node::Scalar(Scalar::Str("  spaced ".into())))
         );
         assert_eq!(emit(&tree), text);

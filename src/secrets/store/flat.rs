@@ -2,7 +2,7 @@
 //! (`[sops]` / `age__list_0__map_enc = …`) carry the `sops` block: map keys
 //! joined with `__map_`, list indices with `__list_N`.
 
-use crate::secrets::tree::{Item, Map, Node, Scalar, SeqItem};
+use crate::document::{Item, Map, Node, Scalar, SeqItem};
 
 /// Every leaf of `map` as (flattened name, text), sorted by name as sops 3.13 writes them.
 pub fn flatten(map: &Map) -> Vec<(String, String)> {
@@ -28,7 +28,7 @@ fn collect(out: &mut Vec<(String, String)>, name: &str, node: &Node) {
         Node::Seq(items) => {
             for (i, item) in items
                 .iter()
-                .filter_map(crate::secrets::tree::seq_node)
+                .filter_map(crate::document::seq_node)
                 .enumerate()
             {
                 collect(out, &format!("{name}__list_{i}"), item);
@@ -44,7 +44,7 @@ pub fn scalar_text(node: &Node) -> String {
         Node::Scalar(Scalar::Str(s) | Scalar::Time(s)) => s.clone(),
         Node::Scalar(Scalar::Binary(b)) => String::from_utf8_lossy(b).into_owned(),
         Node::Scalar(Scalar::Int(i)) => i.to_string(),
-        Node::Scalar(Scalar::Float(f)) => crate::secrets::tree::go_float_text(*f),
+        Node::Scalar(Scalar::Float(f)) => crate::document::go_float_text(*f),
         Node::Scalar(Scalar::Bool(b)) => b.to_string(),
         Node::Scalar(Scalar::Null) | Node::Map(_) | Node::Seq(_) => String::new(),
     }

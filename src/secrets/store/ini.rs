@@ -3,7 +3,7 @@
 //! lines are comments, and the metadata is a flattened `[sops]` section.
 
 use super::{ParseError, flat};
-use crate::secrets::tree::{Comment, Item, Map, Node, Scalar, Tree};
+use crate::document::{Comment, Item, Map, Node, Scalar, Tree};
 
 /// The section go-ini gives keys that come before any `[header]`.
 const DEFAULT_SECTION: &str = "DEFAULT";
@@ -220,12 +220,11 @@ mod tests {
         let tree =
             parse("[a]\nk = v\n\n[sops]\nage__list_0__map_recipient = age1x\nversion = 3.11.0\n")
                 .unwrap();
-        let Some(Node::Map(meta)) = crate::secrets::tree::map_get(&tree.documents[0], "sops")
-        else {
+        let Some(Node::Map(meta)) = crate::document::map_get(&tree.documents[0], "sops") else {
             panic!()
         };
         assert!(matches!(
-            crate::secrets::tree::map_get(meta, "age"),
+            crate::document::map_get(meta, "age"),
             Some(Node::Seq(_))
         ));
         assert_eq!(
@@ -237,16 +236,15 @@ mod tests {
     #[test]
     fn triple_quoted_values_span_lines() {
         let tree = parse("[a]\nk = \"\"\"one\ntwo\"\"\"\nj = \"\"\"same line\"\"\"\n").unwrap();
-        let Some(Node::Map(section)) = crate::secrets::tree::map_get(&tree.documents[0], "a")
-        else {
+        let Some(Node::Map(section)) = crate::document::map_get(&tree.documents[0], "a") else {
             panic!()
         };
         assert_eq!(
-            crate::secrets::tree::map_get(section, "k"),
+            crate::document::map_get(section, "k"),
             Some(&Node::Scalar(Scalar::Str("one\ntwo".into())))
         );
         assert_eq!(
-            crate::secrets::tree::map_get(section, "j"),
+            crate::document::map_get(section, "j"),
             Some(&Node::Scalar(Scalar::Str("same line".into())))
         );
         assert!(parse("[a]\nk = \"\"\"open\n").is_err());
@@ -255,7 +253,7 @@ mod tests {
     #[test]
     fn a_comment_above_a_header_belongs_to_that_section() {
         let tree = parse("[a]\nk = v\n; about b\n[b]\nj = w\n").unwrap();
-        let Some(Node::Map(b)) = crate::secrets::tree::map_get(&tree.documents[0], "b") else {
+        let Some(Node::Map(b)) = crate::document::map_get(&tree.documents[0], "b") else {
             panic!()
         };
         assert!(matches!(&b[0], Item::Comment(c) if c.text == "about b"));

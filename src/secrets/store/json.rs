@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::ParseError;
-use crate::secrets::tree::{Item, Map, Node, Scalar, SeqItem, Tree};
+use crate::document::{Item, Map, Node, Scalar, SeqItem, Tree};
 
 /// Reads one JSON object.
 pub fn parse(text: &str) -> Result<Tree, ParseError> {

@@ -1,15 +1,16 @@
-//! Stores: reading files into a [`Tree`](super::tree::Tree) and writing them
+//! Stores: reading files into a [`Tree`](crate::document::Tree) and writing them
 //! back, per format, in the layouts sops reads and writes.
 
 mod dotenv;
 mod flat;
 mod ini;
 mod json;
-mod yaml;
+use crate::document::yaml;
 
 use std::path::Path;
 
-use super::tree::{Node, Scalar, Tree};
+pub use crate::document::ParseError;
+use crate::document::{Node, Scalar, Tree};
 
 /// A file format sops (and opsctl) seals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,28 +74,6 @@ impl Format {
     }
 }
 
-/// A file does not parse; line and column are 1-based.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{line}:{column}: {message}")]
-pub struct ParseError {
-    /// Line of the problem.
-    pub line: usize,
-    /// Column of the problem.
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl ParseError {
-    pub(crate) fn new(line: usize, column: usize, message: impl Into<String>) -> Self {
-        Self {
-            line,
-            column,
-            message: message.into(),
-        }
-    }
-}
-
 /// Reads a plaintext or sealed file. Binary input is read as a sealed JSON
 /// document when `sealed` is true, else as raw bytes.
 pub fn parse(format: Format, bytes: &[u8], sealed: bool) -> Result<Tree, ParseError> {
@@ -123,7 +102,7 @@ pub fn emit(format: Format, tree: &Tree, sealed: bool) -> Vec<u8> {
 /// Whether `tree` can be written as `format` without losing structure:
 /// dotenv holds flat `KEY=VALUE` pairs, INI sections of such pairs.
 pub fn representable(format: Format, tree: &Tree) -> Result<(), &'static str> {
-    use super::tree::Item;
+    use crate::document::Item;
     let entries = || {
         tree.documents
             .iter()
@@ -215,7 +194,7 @@ fn binary_tree(bytes: &[u8]) -> Tree {
         Err(_) => Scalar::Binary(bytes.to_vec()),
     };
     Tree {
-        documents: vec![vec![super::tree::Item::Entry(
+        documents: vec![vec![crate::document::Item::Entry(
             "data".into(),
             Node::Scalar(value),
         )]],
@@ -226,7 +205,7 @@ fn binary_bytes(tree: &Tree) -> Vec<u8> {
     let data = tree
         .documents
         .first()
-        .and_then(|doc| super::tree::map_get(doc, "data"));
+        .and_then(|doc| crate::document::map_get(doc, "data"));
     match data {
         Some(Node::Scalar(Scalar::Str(s))) => s.as_bytes().to_vec(),
         Some(Node::Scalar(Scalar::Binary(b))) => b.clone(),
@@ -237,12 +216,6 @@ fn binary_bytes(tree: &Tree) -> Vec<u8> {
 /// A JSON value as a tree node (for `secrets set` values).
 pub fn node_from_json(value: serde_json::Value) -> Node {
     json::node(value)
-}
-
-/// Quotes `text` as a JSON string (used by the YAML writer for the cases a
-/// plain or block scalar cannot carry).
-pub(crate) fn json_quote(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use granit_parser::{Event, Marker, Parser, Placement, ScalarStyle, Tag};
 
 use super::ParseError;
-use crate::secrets::tree::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
+use super::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
 
 /// Reads every document of a YAML stream; each must be a mapping.
 pub fn parse(text: &str) -> Result<Tree, ParseError> {
@@ -300,7 +300,7 @@ fn scalar_key(scalar: &Scalar) -> String {
     match scalar {
         Scalar::Str(s) | Scalar::Time(s) => s.clone(),
         Scalar::Int(i) => i.to_string(),
-        Scalar::Float(f) => crate::secrets::tree::go_float_text(*f),
+        Scalar::Float(f) => super::go_float_text(*f),
         Scalar::Bool(b) => b.to_string(),
         Scalar::Null => "null".to_owned(),
         Scalar::Binary(b) => String::from_utf8_lossy(b).into_owned(),

@@ -7,6 +7,36 @@
 
 use std::borrow::Cow;
 
+pub mod yaml;
+
+/// A file does not parse; line and column are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct ParseError {
+    /// Line of the problem.
+    pub line: usize,
+    /// Column of the problem.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ParseError {
+    pub(crate) fn new(line: usize, column: usize, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// Quotes `text` as a JSON string (used by the YAML writer for the cases a
+/// plain or block scalar cannot carry).
+pub fn json_quote(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
 /// A whole file: one document for JSON, dotenv and binary, one or more for YAML.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tree {
