@@ -27,3 +27,5 @@ pub mod document;
 pub mod fsx;
 pub mod interrupt;
 pub mod secrets;
+pub mod template;
+pub mod values;

@@ -79,6 +79,31 @@ pub const KEYS: &[KeyInfo] = &[
         kind: KeyKind::StrList,
         help: "age recipients to seal for when no flag, SOPS_AGE_RECIPIENTS or .sops.yaml rule names any",
     },
+    KeyInfo {
+        key: "project.name",
+        kind: KeyKind::Str,
+        help: "the service's name, `chart.name` in templates (default: the release name)",
+    },
+    KeyInfo {
+        key: "project.version",
+        kind: KeyKind::Str,
+        help: "the service's version, `chart.version` in templates (default 0.0.0)",
+    },
+    KeyInfo {
+        key: "render.dir",
+        kind: KeyKind::Str,
+        help: "the deploy directory `opsctl render` reads (default deploy)",
+    },
+    KeyInfo {
+        key: "render.release",
+        kind: KeyKind::Str,
+        help: "release name for templates (default: the directory holding the deploy directory)",
+    },
+    KeyInfo {
+        key: "render.namespace",
+        kind: KeyKind::Str,
+        help: "namespace for templates, `release.namespace` (default default)",
+    },
 ];
 
 /// Looks a key up by its environment variable.

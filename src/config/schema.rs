@@ -16,8 +16,37 @@ pub struct Config {
     pub color: ColorMode,
     /// Never prompt; fail and name the flag that supplies the answer instead.
     pub no_input: bool,
+    /// `[project]`: what the repository deploys.
+    pub project: ProjectConfig,
     /// `[secrets]`: defaults for `opsctl secrets`.
     pub secrets: SecretsConfig,
+    /// `[render]`: defaults for `opsctl render`.
+    pub render: RenderConfig,
+}
+
+/// `[project]` in opsctl.toml: metadata templates see as `chart`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct ProjectConfig {
+    /// The service's name (default: the release name).
+    pub name: Option<String>,
+    /// The service's version (default `0.0.0`).
+    pub version: Option<String>,
+}
+
+/// `[render]` in opsctl.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct RenderConfig {
+    /// The deploy directory (default `deploy`).
+    pub dir: Option<String>,
+    /// The release name (default: the name of the directory holding the
+    /// deploy directory).
+    pub release: Option<String>,
+    /// The namespace templates see as `release.namespace` (default `default`).
+    pub namespace: Option<String>,
 }
 
 /// `[secrets]` in opsctl.toml.

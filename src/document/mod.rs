@@ -189,6 +189,70 @@ pub fn map_keys(map: &Map) -> impl Iterator<Item = &str> {
     })
 }
 
+/// A JSON value as a node: numbers that fit `i64` are ints, others floats.
+pub fn from_json(value: serde_json::Value) -> Node {
+    use serde_json::Value;
+    match value {
+        Value::Null => Node::Scalar(Scalar::Null),
+        Value::Bool(b) => Node::Scalar(Scalar::Bool(b)),
+        Value::Number(n) => Node::Scalar(match n.as_i64() {
+            Some(i) => Scalar::Int(i),
+            None => Scalar::Float(n.as_f64().unwrap_or(f64::NAN)),
+        }),
+        Value::String(s) => Node::Scalar(Scalar::Str(s)),
+        Value::Array(items) => Node::Seq(
+            items
+                .into_iter()
+                .map(|v| SeqItem::Node(from_json(v)))
+                .collect(),
+        ),
+        Value::Object(fields) => Node::Map(
+            fields
+                .into_iter()
+                .map(|(k, v)| Item::Entry(k, from_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// A map as a JSON object, comments dropped. Timestamps become strings;
+/// a float JSON cannot hold (NaN, ±Inf) becomes null.
+pub fn map_to_json(map: &Map) -> serde_json::Value {
+    serde_json::Value::Object(
+        map.iter()
+            .filter_map(|item| match item {
+                Item::Entry(k, v) => Some((k.clone(), to_json(v))),
+                Item::Comment(_) => None,
+            })
+            .collect(),
+    )
+}
+
+/// A node as a JSON value (see [`map_to_json`]).
+pub fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value;
+    match node {
+        Node::Map(m) => map_to_json(m),
+        Node::Seq(items) => Value::Array(
+            items
+                .iter()
+                .filter_map(|i| match i {
+                    SeqItem::Node(n) => Some(to_json(n)),
+                    SeqItem::Comment(_) => None,
+                })
+                .collect(),
+        ),
+        Node::Scalar(s) => match s {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(*b),
+            Scalar::Int(i) => Value::from(*i),
+            Scalar::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            Scalar::Str(s) | Scalar::Time(s) => Value::String(s.clone()),
+            Scalar::Binary(b) => Value::String(String::from_utf8_lossy(b).into_owned()),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

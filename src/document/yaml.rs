@@ -474,6 +474,26 @@ fn emit_map(out: &mut String, items: &Map, indent: usize) {
     }
 }
 
+/// Writes any node at the top level: a map or list as block YAML, a scalar
+/// as one line (each ends with a newline).
+pub fn emit_node(node: &Node) -> String {
+    match node {
+        Node::Map(m) if !m.is_empty() => {
+            let mut out = String::new();
+            emit_map(&mut out, m, 0);
+            out
+        }
+        Node::Seq(s) if !s.is_empty() => emit_sequence(s),
+        Node::Map(_) => "{}\n".to_owned(),
+        Node::Seq(_) => "[]\n".to_owned(),
+        Node::Scalar(s) => match block_literal(s, 0) {
+            // A literal block at the top level starts after its indicator.
+            Some(block) => block.trim_start().to_owned(),
+            None => scalar_text(s) + "\n",
+        },
+    }
+}
+
 /// Writes a sequence at the top level (for `--extract` of a list).
 pub fn emit_sequence(items: &[SeqItem]) -> String {
     let mut out = String::new();

@@ -20,26 +20,9 @@ pub fn parse(text: &str) -> Result<Tree, ParseError> {
     }
 }
 
+/// JSON numbers that fit int64 are ints, others floats (sops 3.13.2+).
 pub(super) fn node(value: Value) -> Node {
-    match value {
-        Value::Null => Node::Scalar(Scalar::Null),
-        Value::Bool(b) => Node::Scalar(Scalar::Bool(b)),
-        // Numbers that fit int64 are ints, others floats (sops 3.13.2+).
-        Value::Number(n) => Node::Scalar(match n.as_i64() {
-            Some(i) => Scalar::Int(i),
-            None => Scalar::Float(n.as_f64().unwrap_or(f64::NAN)),
-        }),
-        Value::String(s) => Node::Scalar(Scalar::Str(s)),
-        Value::Array(items) => {
-            Node::Seq(items.into_iter().map(|v| SeqItem::Node(node(v))).collect())
-        }
-        Value::Object(fields) => Node::Map(
-            fields
-                .into_iter()
-                .map(|(k, v)| Item::Entry(k, node(v)))
-                .collect(),
-        ),
-    }
+    crate::document::from_json(value)
 }
 
 /// Writes the first document as a tab-indented object (comments cannot be
