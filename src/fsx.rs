@@ -36,6 +36,76 @@ pub enum FsError {
     Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
+/// Replaces the directory `dir` with exactly `files` (relative name →
+/// contents) in one step: they are written to a temp directory beside it,
+/// which is then swapped in (`renameat2(RENAME_EXCHANGE)` on Linux) and the
+/// old contents removed. A failure before the swap leaves `dir` as it was;
+/// a Ctrl-C is held off until the swap is done or undone.
+pub fn replace_dir(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), FsError> {
+    let deferral = crate::interrupt::defer();
+    let failed = |source: std::io::Error| FsError::Write {
+        path: dir.to_owned(),
+        source,
+    };
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(failed)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".opsctl-")
+        .tempdir_in(&parent)
+        .map_err(failed)?;
+    for (name, contents) in files {
+        let path = staging.path().join(name);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(failed)?;
+        }
+        std::fs::write(&path, contents).map_err(failed)?;
+    }
+    // The temp dir is private (0700); the output is ordinary.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir).map_or(0o755, |m| m.permissions().mode() & 0o7777);
+        std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(mode))
+            .map_err(failed)?;
+    }
+    if dir.is_dir() {
+        swap(staging.path(), dir).map_err(failed)?;
+        // `staging` now holds the old contents; dropping it removes them.
+    } else {
+        let kept = staging.keep();
+        std::fs::rename(&kept, dir).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&kept);
+            failed(e)
+        })?;
+    }
+    drop(deferral);
+    crate::interrupt::check()?;
+    Ok(())
+}
+
+/// Exchanges two directories atomically where the kernel can.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn swap(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+/// Exchanges two directories with two renames (not atomic: for a moment
+/// `b` is missing).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn swap(a: &Path, b: &Path) -> std::io::Result<()> {
+    let aside = a.with_extension("old");
+    std::fs::rename(b, &aside)?;
+    if let Err(e) = std::fs::rename(a, b) {
+        std::fs::rename(&aside, b)?;
+        return Err(e);
+    }
+    std::fs::rename(&aside, a)
+}
+
 /// Replaces `path` with `contents` atomically.
 ///
 /// An existing file keeps its permissions; a new one gets what `open` would

@@ -26,6 +26,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod fsx;
 pub mod interrupt;
+pub mod render;
 pub mod secrets;
 pub mod template;
 pub mod values;

@@ -12,6 +12,7 @@ mod generated;
 mod man;
 mod output;
 mod prompt;
+mod render;
 mod secrets;
 mod signals;
 
@@ -145,6 +146,7 @@ struct GlobalArgs {
 enum Command {
     Config(config::ConfigArgs),
     Secrets(Box<secrets::SecretsArgs>),
+    Render(Box<render::RenderArgs>),
     Completions(completions::CompletionsArgs),
 }
 
@@ -178,6 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Config(args) => config::run(&session, args),
         Command::Secrets(args) => secrets::run(&session, *args),
+        Command::Render(args) => render::run(&session, *args),
         Command::Completions(args) => completions::run(args),
     }
 }
