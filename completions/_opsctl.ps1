@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration and where each value comes from')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Seal secrets files so they can be committed (SOPS-compatible, age)')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render Kubernetes manifests from templates and layered values')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -358,6 +359,39 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
         'opsctl;secrets;help;help' {
             break
         }
+        'opsctl;render' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Layer values/ENV.yaml over values.yaml')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Layer values/ENV.yaml over values.yaml')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Layer this values file on top (repeatable, later wins; SOPS-sealed files are opened in memory)')
+            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Layer this values file on top (repeatable, later wins; SOPS-sealed files are opened in memory)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set a value: a.b[0].c=v (typed: ints, bools, null; `,` separates, `\,` escapes)')
+            [CompletionResult]::new('--set-string', '--set-string', [CompletionResultType]::ParameterName, 'Set a value, always as a string')
+            [CompletionResult]::new('--set-file', '--set-file', [CompletionResultType]::ParameterName, 'Set a value to the content of a file')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'Release name templates see as release.name [default: render.release, else the project directory''s name]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace templates see as release.namespace [default: render.namespace, else default]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace templates see as release.namespace [default: render.namespace, else default]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'Age identity (or SSH key) for sealed values files; repeatable')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write one file per object into DIR (atomically; files no longer rendered are removed)')
+            [CompletionResult]::new('--schema-dir', '--schema-dir', [CompletionResultType]::ParameterName, 'Kubernetes JSON schemas in kubeconform''s layout (e.g. v1.33.0-standalone-strict); implies --validate')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--all-envs', '--all-envs', [CompletionResultType]::ParameterName, 'Render every environment in values/ (with --out: one subdirectory each)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Compare with what --out holds; exit 1 with a diff when it is stale')
+            [CompletionResult]::new('--validate', '--validate', [CompletionResultType]::ParameterName, 'Check every object against Kubernetes JSON schemas in --schema-dir')
+            [CompletionResult]::new('--show-values', '--show-values', [CompletionResultType]::ParameterName, 'Print the merged values instead of the manifests')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file (neither opsctl.toml nor the user config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail and name the flag that supplies the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'opsctl;completions' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
@@ -377,6 +411,7 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
         'opsctl;help' {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration and where each value comes from')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Seal secrets files so they can be committed (SOPS-compatible, age)')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render Kubernetes manifests from templates and layered values')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -429,6 +464,9 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             break
         }
         'opsctl;help;secrets;rotate' {
+            break
+        }
+        'opsctl;help;render' {
             break
         }
         'opsctl;help;completions' {

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand --version 'Print version'
             cand config 'Show the configuration and where each value comes from'
             cand secrets 'Seal secrets files so they can be committed (SOPS-compatible, age)'
+            cand render 'Render Kubernetes manifests from templates and layered values'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -326,6 +327,38 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         }
         &'opsctl;secrets;help;help'= {
         }
+        &'opsctl;render'= {
+            cand -e 'Layer values/ENV.yaml over values.yaml'
+            cand --env 'Layer values/ENV.yaml over values.yaml'
+            cand -f 'Layer this values file on top (repeatable, later wins; SOPS-sealed files are opened in memory)'
+            cand --values 'Layer this values file on top (repeatable, later wins; SOPS-sealed files are opened in memory)'
+            cand --set 'Set a value: a.b[0].c=v (typed: ints, bools, null; `,` separates, `\,` escapes)'
+            cand --set-string 'Set a value, always as a string'
+            cand --set-file 'Set a value to the content of a file'
+            cand --release 'Release name templates see as release.name [default: render.release, else the project directory''s name]'
+            cand -n 'Namespace templates see as release.namespace [default: render.namespace, else default]'
+            cand --namespace 'Namespace templates see as release.namespace [default: render.namespace, else default]'
+            cand --identity 'Age identity (or SSH key) for sealed values files; repeatable'
+            cand --out 'Write one file per object into DIR (atomically; files no longer rendered are removed)'
+            cand --schema-dir 'Kubernetes JSON schemas in kubeconform''s layout (e.g. v1.33.0-standalone-strict); implies --validate'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --all-envs 'Render every environment in values/ (with --out: one subdirectory each)'
+            cand --check 'Compare with what --out holds; exit 1 with a diff when it is stale'
+            cand --validate 'Check every object against Kubernetes JSON schemas in --schema-dir'
+            cand --show-values 'Print the merged values instead of the manifests'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'opsctl;completions'= {
             cand -C 'Run as if opsctl was started in DIR'
             cand --config 'Read this project config file instead of searching for opsctl.toml'
@@ -344,6 +377,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         &'opsctl;help'= {
             cand config 'Show the configuration and where each value comes from'
             cand secrets 'Seal secrets files so they can be committed (SOPS-compatible, age)'
+            cand render 'Render Kubernetes manifests from templates and layered values'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -383,6 +417,8 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         &'opsctl;help;secrets;unset'= {
         }
         &'opsctl;help;secrets;rotate'= {
+        }
+        &'opsctl;help;render'= {
         }
         &'opsctl;help;completions'= {
         }

@@ -39,6 +39,7 @@ complete -c opsctl -n "__fish_opsctl_needs_command" -s h -l help -d 'Print help 
 complete -c opsctl -n "__fish_opsctl_needs_command" -s V -l version -d 'Print version'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "config" -d 'Show the configuration and where each value comes from'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
+complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
@@ -278,6 +279,32 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove one value from a sealed file'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'New data key and fresh ciphertext, adding or removing recipients'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s e -l env -d 'Layer values/ENV.yaml over values.yaml' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s f -l values -d 'Layer this values file on top (repeatable, later wins; SOPS-sealed files are opened in memory)' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l set -d 'Set a value: a.b[0].c=v (typed: ints, bools, null; `,` separates, `\\,` escapes)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l set-string -d 'Set a value, always as a string' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l set-file -d 'Set a value to the content of a file' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l release -d 'Release name templates see as release.name [default: render.release, else the project directory\'s name]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s n -l namespace -d 'Namespace templates see as release.namespace [default: render.namespace, else default]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l identity -d 'Age identity (or SSH key) for sealed values files; repeatable' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l out -d 'Write one file per object into DIR (atomically; files no longer rendered are removed)' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l schema-dir -d 'Kubernetes JSON schemas in kubeconform\'s layout (e.g. v1.33.0-standalone-strict); implies --validate' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l all-envs -d 'Render every environment in values/ (with --out: one subdirectory each)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l check -d 'Compare with what --out holds; exit 1 with a diff when it is stale'
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l validate -d 'Check every object against Kubernetes JSON schemas in --schema-dir'
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l show-values -d 'Print the merged values instead of the manifests'
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
@@ -290,10 +317,11 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s q -l quiet
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets completions help" -f -a "config" -d 'Show the configuration and where each value comes from'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets completions help" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render completions help" -f -a "config" -d 'Show the configuration and where each value comes from'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render completions help" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render completions help" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print every setting with its value and origin, or one value'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config files that are read'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "keygen" -d 'Create a new age identity (key pair)'

@@ -444,7 +444,12 @@ impl Renderer {
                     .map_err(|e| e.to_string())
                 })
                 .as_ref()
-                .map_err(|e| bad(format!("cannot load age identities: {e}")))?;
+                .map_err(|e| {
+                    bad(format!(
+                        "it is sealed for {}, and no identity could be loaded: {e}",
+                        sealed_for(&tree)
+                    ))
+                })?;
             tree = secrets::open(&bytes, Format::Yaml, identities, false)
                 .map_err(|e| bad(format!("cannot unseal: {}", error_chain(&e))))?;
         }
@@ -455,6 +460,30 @@ impl Renderer {
             }
         }
         Ok(merged)
+    }
+}
+
+/// The age recipients a sealed tree names, for messages.
+fn sealed_for(tree: &document::Tree) -> String {
+    use document::{Node, Scalar, SeqItem, map_get};
+    let mut recipients = Vec::new();
+    for doc in &tree.documents {
+        if let Some(Node::Map(sops)) = map_get(doc, "sops")
+            && let Some(Node::Seq(age)) = map_get(sops, "age")
+        {
+            for item in age {
+                if let SeqItem::Node(Node::Map(entry)) = item
+                    && let Some(Node::Scalar(Scalar::Str(r))) = map_get(entry, "recipient")
+                {
+                    recipients.push(r.clone());
+                }
+            }
+        }
+    }
+    if recipients.is_empty() {
+        "no age recipient".to_owned()
+    } else {
+        recipients.join(", ")
     }
 }
 

@@ -166,12 +166,12 @@ fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
     let old_label = if old_name == "/dev/null" {
         old_name.to_owned()
     } else {
-        format!("a/{old_name}")
+        format!("a/{}", old_name.trim_start_matches('/'))
     };
     let new_label = if new_name == "/dev/null" {
         new_name.to_owned()
     } else {
-        format!("b/{new_name}")
+        format!("b/{}", new_name.trim_start_matches('/'))
     };
     similar::TextDiff::from_lines(old, new)
         .unified_diff()

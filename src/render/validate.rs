@@ -3,9 +3,11 @@
 //!
 //! For `apps/v1` `Deployment` the schema is `deployment-apps-v1.json`; for
 //! core `v1` `Service`, `service-v1.json` (the `*-standalone-strict`
-//! directories of yannh/kubernetes-json-schema, which kubernetes-validate
-//! bundles too). Custom resources may use the CRDs-catalog layout,
-//! `<group>/<kind>_<version>.json`. Strict schemas reject unknown fields.
+//! directories of yannh/kubernetes-json-schema). Directories whose schemas
+//! refer to a shared `_definitions.json` (kubernetes-validate's
+//! `*-local-strict`) work too. Custom resources may use the CRDs-catalog
+//! layout, `<group>/<kind>_<version>.json`. Strict schemas reject unknown
+//! fields.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -52,6 +54,7 @@ pub fn validate(dir: &Path, manifests: &[Manifest]) -> Result<Vec<Violation>, Re
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such schema directory"),
         });
     }
+    let registry = shared_definitions(dir)?;
     let mut validators: HashMap<PathBuf, jsonschema::Validator> = HashMap::new();
     let mut violations = Vec::new();
     for m in manifests {
@@ -85,7 +88,11 @@ pub fn validate(dir: &Path, manifests: &[Manifest]) -> Result<Vec<Violation>, Re
             };
             let schema: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-            let validator = jsonschema::validator_for(&schema).map_err(|e| bad(e.to_string()))?;
+            let mut options = jsonschema::options();
+            if let Some(registry) = &registry {
+                options = options.with_registry(registry);
+            }
+            let validator = options.build(&schema).map_err(|e| bad(e.to_string()))?;
             validators.insert(path.clone(), validator);
         }
         let validator = &validators[path];
@@ -100,6 +107,37 @@ pub fn validate(dir: &Path, manifests: &[Manifest]) -> Result<Vec<Violation>, Re
         }
     }
     Ok(violations)
+}
+
+/// The addresses schemas use for a shared `_definitions.json`.
+const DEFINITIONS_URIS: [&str; 2] = [
+    "https://kubernetes.io/api/_definitions.json",
+    "json-schema:///api/_definitions.json",
+];
+
+/// A registry holding the directory's `_definitions.json`, if it has one.
+fn shared_definitions(dir: &Path) -> Result<Option<jsonschema::Registry<'static>>, RenderError> {
+    let path = dir.join("_definitions.json");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let bad = |message: String| RenderError::BadSchema {
+        path: path.clone(),
+        message,
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| RenderError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let definitions: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let mut builder = jsonschema::Registry::new();
+    for uri in DEFINITIONS_URIS {
+        builder = builder
+            .add(uri, definitions.clone())
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    builder.prepare().map(Some).map_err(|e| bad(e.to_string()))
 }
 
 #[cfg(test)]

@@ -185,7 +185,7 @@ fn show_an_unknown_key_is_an_error_with_a_suggestion() {
             "invalid value 'colour' for '[KEY]'",
         ))
         .stderr(predicate::str::contains(
-            "[possible values: output, color, no_input, secrets.age_recipients]",
+            "[possible values: output, color, no_input, secrets.age_recipients, project.name,",
         ))
         .stderr(predicate::str::contains("a similar value exists: 'color'"));
 }

@@ -3,6 +3,7 @@
 mod config;
 mod generated;
 mod help;
+mod render;
 mod secrets;
 mod shells;
 mod streams;
