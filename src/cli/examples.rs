@@ -140,6 +140,35 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         ],
     ),
     (
+        "render",
+        &[
+            ex(
+                "Render deploy/ for staging to stdout",
+                "opsctl render --env staging",
+            ),
+            ex(
+                "Layer a sealed secrets file and a one-off value",
+                "opsctl render --env production -f secrets/production.yaml --set image.tag=1.4.2",
+            ),
+            ex(
+                "Write one file per object for every environment (the rendered-manifests pattern)",
+                "opsctl render --all-envs --out deploy/rendered",
+            ),
+            ex(
+                "In CI or pre-commit: fail with a diff when the committed output is stale",
+                "opsctl render --all-envs --out deploy/rendered --check",
+            ),
+            ex(
+                "Check every object against Kubernetes schemas, offline",
+                "opsctl render --env production --schema-dir schemas/v1.33.0-standalone-strict",
+            ),
+            ex(
+                "Show the merged values for an environment",
+                "opsctl render --env production --show-values",
+            ),
+        ],
+    ),
+    (
         "secrets check",
         &[
             ex(

@@ -590,3 +590,67 @@ fn kubernetes_schemas() -> PathBuf {
     );
     PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
+
+/// The hook from .pre-commit-hooks.yaml, run by the real pre-commit against
+/// the built binary: it blocks a commit whose rendered output is stale.
+#[test]
+fn pre_commit_hook_blocks_stale_rendered_manifests() {
+    let s = Sandbox::new();
+    minimal(&s, CM, "name: web\nreplicas: 2\n");
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    let entry = manifest
+        .split("\n- id: opsctl-render-check\n")
+        .nth(1)
+        .and_then(|hook| hook.lines().find_map(|l| l.trim().strip_prefix("entry: ")))
+        .expect("the manifest has the opsctl-render-check hook");
+    let entry = entry.replacen("opsctl", crate::support::OPSCTL, 1);
+    s.write(
+        "work/.pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: local\n    hooks:\n      - id: opsctl-render-check\n        name: render\n        entry: {entry}\n        language: system\n        pass_filenames: false\n        always_run: true\n"
+        ),
+    );
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .current_dir(s.work())
+            .env("HOME", s.home())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q"]);
+    s.cmd()
+        .args(["render", "--all-envs", "--out", "deploy/rendered"])
+        .assert()
+        .success();
+    git(&["add", "-A"]);
+    let pre_commit = tool("pre-commit", "pip install pre-commit");
+    let run = || {
+        Command::new(&pre_commit)
+            .current_dir(s.work())
+            .env("HOME", s.home())
+            .env("PRE_COMMIT_HOME", s.home().join(".cache/pre-commit"))
+            .args(["run", "--all-files"])
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    s.write("work/deploy/values.yaml", "name: web\nreplicas: 3\n");
+    git(&["add", "-A"]);
+    let out = run();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("+  replicas: \"3\""),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
