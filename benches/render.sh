@@ -42,7 +42,7 @@ opsctl=$PWD/target/release/opsctl
 # --- Scratch space and a clean environment ----------------------------------
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/home"
+mkdir "$tmp/home"
 export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config
 unset OPSCTL_CONFIG
 cd "$tmp"
@@ -121,11 +121,6 @@ for i in range(200):
     })
 values = {"services": services}
 
-def scalar(x):
-    if isinstance(x, bool):
-        return "true" if x else "false"
-    return str(x) if isinstance(x, int) else json.dumps(x)  # JSON escapes are YAML's
-
 def block(v, pad=""):
     """Block-style YAML lines of maps and lists of maps (all this data holds)."""
     lines = []
@@ -134,7 +129,7 @@ def block(v, pad=""):
             if isinstance(x, (dict, list)) and x:
                 lines += [f"{pad}{k}:"] + block(x, pad + "  ")
             else:
-                lines.append(f"{pad}{k}: {scalar(x)}")
+                lines.append(f"{pad}{k}: {json.dumps(x)}")  # JSON scalars are YAML's
     else:
         for item in v:
             sub = block(item, pad + "  ")
@@ -148,7 +143,8 @@ PY
 # The two measured commands, as arrays: opsctl renders the deploy dir in one
 # run; jinja2-cli renders one template per run, so the 6 runs a user needs.
 render_opsctl=("$opsctl" --no-config render deploy)
-render_jinja2=(bash -c 'for t in deploy/templates/*.yaml; do "$0" --strict --format=json "$t" values.json; done' "$jinja2")
+render_jinja2=(bash -c 'for t in deploy/templates/*.yaml; do "$0" --strict --format=json "$t" values.json; done'
+  "$jinja2")
 
 # --- Output check, outside the timings -------------------------------------
 # Both streams hold 200 objects of each of the 6 kinds, and (parsed with PyYAML;
@@ -160,8 +156,7 @@ checks=()
 if [ "${#checks[@]}" -eq 0 ]; then
   "$ypython" - out-opsctl.yaml out-jinja2.yaml >check.txt <<'PY' || echo "the output check crashed" >>check.txt
 import collections, json, re, sys
-KINDS = {"Deployment", "Service", "ConfigMap", "HorizontalPodAutoscaler",
-         "PodDisruptionBudget", "ServiceAccount"}
+KINDS = {"Deployment", "Service", "ConfigMap", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceAccount"}
 texts = {name: open(name).read() for name in sys.argv[1:]}
 for name, text in texts.items():
     kinds = collections.Counter(re.findall(r"^kind: (\w+)$", text, re.M))
@@ -187,7 +182,8 @@ if x != y:
     k = next((k for k, (c, d) in enumerate(zip(p, q)) if c != d), min(len(p), len(q)))
     print(f"{a} ({len(x)} objects) differs from {b} ({len(y)}); first difference:")
     print(f"  ...{p[max(0, k - 100):k + 150]}\n  ...{q[max(0, k - 100):k + 150]}")
-open("objects.compared", "w").close()
+else:
+    open("objects.compared", "w").close()
 PY
   mapfile -t checks <check.txt
 fi

@@ -460,6 +460,15 @@ pub fn emit(tree: &Tree) -> String {
     out
 }
 
+/// Appends one document (a map) to `out`, as [`emit`] writes it.
+pub fn emit_document(out: &mut String, doc: &Map) {
+    if doc.is_empty() {
+        out.push_str("{}\n");
+    } else {
+        emit_map(out, doc, 0);
+    }
+}
+
 fn emit_map(out: &mut String, items: &Map, indent: usize) {
     for item in items {
         match item {

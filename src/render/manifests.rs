@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic;
-use crate::document::{Map, Node, Scalar, Tree, map_get, yaml};
+use crate::document::{Map, Node, Scalar, map_get, yaml};
 
 use super::RenderError;
 
@@ -24,6 +24,8 @@ pub struct Manifest {
     pub namespace: Option<String>,
     /// The object, comments kept.
     pub body: Map,
+    /// The object as written: `---`, `# Source:` and the YAML.
+    text: String,
 }
 
 impl Manifest {
@@ -36,11 +38,8 @@ impl Manifest {
     }
 
     /// The object as YAML, led by `---` and a `# Source:` comment.
-    pub fn to_yaml(&self) -> String {
-        let body = yaml::emit(&Tree {
-            documents: vec![self.body.clone()],
-        });
-        format!("---\n# Source: {}\n{body}", self.source)
+    pub fn to_yaml(&self) -> &str {
+        &self.text
     }
 }
 
@@ -82,7 +81,14 @@ pub fn parse(source: &str, text: &str) -> Result<Vec<Manifest>, RenderError> {
         let name = text_at(metadata, "name")
             .ok_or_else(|| problem(&format!("({kind}) has no metadata.name")))?;
         let namespace = text_at(metadata, "namespace");
+        // Written here, so threads rendering templates also share this work.
+        let mut text = String::with_capacity(256);
+        text.push_str("---\n# Source: ");
+        text.push_str(source);
+        text.push('\n');
+        yaml::emit_document(&mut text, &body);
         manifests.push(Manifest {
+            text,
             source: source.to_owned(),
             api_version,
             kind,
@@ -170,7 +176,11 @@ pub fn order(manifests: &mut [Manifest]) -> Result<(), RenderError> {
 
 /// The whole stream, as stdout carries it.
 pub fn stream(manifests: &[Manifest]) -> String {
-    manifests.iter().map(Manifest::to_yaml).collect()
+    let mut out = String::with_capacity(manifests.iter().map(|m| m.text.len()).sum());
+    for m in manifests {
+        out.push_str(&m.text);
+    }
+    out
 }
 
 /// One file name per object: `<kind>-<name>.yaml` in lower case, with the
@@ -212,7 +222,7 @@ pub fn files(manifests: &[Manifest]) -> BTreeMap<String, String> {
     file_names(manifests)
         .into_iter()
         .zip(manifests)
-        .map(|(name, m)| (name, m.to_yaml()))
+        .map(|(name, m)| (name, m.text.clone()))
         .collect()
 }
 

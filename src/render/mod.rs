@@ -305,7 +305,7 @@ pub struct Renderer {
     request: Request,
     files: BTreeMap<String, String>,
     schema: Option<(PathBuf, Value)>,
-    identities: std::cell::OnceCell<Result<Identities, String>>,
+    identities: std::sync::OnceLock<Result<Identities, String>>,
 }
 
 impl Renderer {
@@ -329,7 +329,7 @@ impl Renderer {
             request,
             files,
             schema,
-            identities: std::cell::OnceCell::new(),
+            identities: std::sync::OnceLock::new(),
         })
     }
 
@@ -340,7 +340,7 @@ impl Renderer {
             check_schema(path, schema, &values)?;
         }
         let mut context = tera::Context::new();
-        context.insert("values", &values.to_value());
+        context.insert("values", values.root());
         context.insert("env", env.unwrap_or(""));
         context.insert(
             "release",
@@ -352,10 +352,8 @@ impl Renderer {
         );
         context.insert("files", &self.files);
         let mut all = Vec::new();
-        for name in self.engine.outputs() {
-            crate::interrupt::check()?;
-            let text = self.engine.render(name, &context)?;
-            all.extend(manifests::parse(name, &text)?);
+        for objects in self.render_all(&context) {
+            all.extend(objects?);
         }
         manifests::order(&mut all)?;
         Ok(Rendered {
@@ -363,6 +361,51 @@ impl Renderer {
             values,
             manifests: all,
         })
+    }
+
+    /// Renders and parses every output template, on as many threads as
+    /// there are CPUs (templates are independent); results in template order.
+    fn render_all(&self, context: &tera::Context) -> Vec<Result<Vec<Manifest>, RenderError>> {
+        let names: Vec<&str> = self.engine.outputs().collect();
+        let one = |name: &str| -> Result<Vec<Manifest>, RenderError> {
+            crate::interrupt::check()?;
+            let text = self.engine.render(name, context)?;
+            manifests::parse(name, &text)
+        };
+        let workers = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(names.len());
+        if workers <= 1 {
+            return names.into_iter().map(one).collect();
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<Option<Result<Vec<Manifest>, RenderError>>> =
+            (0..names.len()).map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(name) = names.get(i) else { break };
+                            done.push((i, one(name)));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            for handle in handles {
+                // A panic in a worker is a bug; let it surface as one.
+                for (i, result) in handle.join().expect("a render worker panicked") {
+                    results[i] = Some(result);
+                }
+            }
+        });
+        results
+            .into_iter()
+            .map(|r| r.expect("every template was rendered"))
+            .collect()
     }
 
     /// The merged values for `env`.
@@ -434,7 +477,11 @@ impl Renderer {
                 diagnostic::excerpt_at(text, e.line, e.column)
             ))
         })?;
-        if secrets::is_sealed(&bytes, Format::Yaml) {
+        let sealed = tree
+            .documents
+            .iter()
+            .any(|d| document::map_get(d, "sops").is_some());
+        if sealed {
             let identities = self
                 .identities
                 .get_or_init(|| {

@@ -100,6 +100,9 @@ fn directive(first_line: &str) -> Result<Option<Mode>, String> {
     }
 }
 
+/// The output buffer reserved for each render.
+const OUTPUT_RESERVE: usize = 1 << 20;
+
 /// Loaded templates, ready to render.
 pub struct Engine {
     /// One Tera per delimiter set; the default set first.
@@ -207,10 +210,24 @@ impl Engine {
         };
         match output {
             Output::Verbatim(text) => Ok(text.clone()),
-            Output::Tera(i) => self.instances[*i]
-                .1
-                .render(name, context)
-                .map_err(|e| self.error(name, &e)),
+            Output::Tera(i) => {
+                // Loops over many services write hundreds of KiB; growing
+                // the buffer by doubling copied it all several times. An
+                // unused reservation costs no memory until it is touched.
+                let mut buffer = Vec::with_capacity(OUTPUT_RESERVE);
+                self.instances[*i]
+                    .1
+                    .render_to(name, context, &mut buffer)
+                    .map_err(|e| self.error(name, &e))?;
+                String::from_utf8(buffer).map_err(|_| TemplateError {
+                    file: name.to_owned(),
+                    line: 1,
+                    column: 1,
+                    message: "rendered text is not UTF-8".to_owned(),
+                    excerpt: String::new(),
+                    hint: None,
+                })
+            }
         }
     }
 
