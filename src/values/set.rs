@@ -276,6 +276,38 @@ mod tests {
         assert_eq!(all[1].path, vec![key("b"), key("c")]);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_argument_parses_or_errors(arg in "\\PC{0,40}") {
+            let _ = parse(&arg, SetKind::Typed);
+            let _ = parse(&arg, SetKind::String);
+            let _ = parse_file_arg(&arg);
+        }
+
+        #[test]
+        fn escaped_keys_come_back_whole(
+            keys in proptest::collection::vec("[a-z][a-z0-9.,/=-]{0,6}", 1..4),
+            index in proptest::option::of(0usize..5),
+            value in "[a-zA-Z0-9 ]{0,8}",
+        ) {
+            let escape = |k: &str| k.replace('.', "\\.").replace(',', "\\,").replace('=', "\\=");
+            let mut arg = keys.iter().map(|k| escape(k)).collect::<Vec<_>>().join(".");
+            if let Some(i) = index {
+                arg.push_str(&format!("[{i}]"));
+            }
+            arg.push('=');
+            arg.push_str(&value);
+            let parsed = parse(&arg, SetKind::String).unwrap();
+            proptest::prop_assert_eq!(parsed.len(), 1);
+            let mut expected: Vec<Step> = keys.iter().map(|k| Step::Key(k.clone())).collect();
+            if let Some(i) = index {
+                expected.push(Step::Index(i));
+            }
+            proptest::prop_assert_eq!(&parsed[0].path, &expected);
+            proptest::prop_assert_eq!(&parsed[0].value, &Value::String(value));
+        }
+    }
+
     #[test]
     fn bad_paths_say_what_is_wrong() {
         for (arg, needle) in [

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::ParseError;
-use crate::document::{Item, Map, Node, Scalar, SeqItem, Tree};
+use crate::document::{Map, Node, Tree};
 
 /// Reads one JSON object.
 pub fn parse(text: &str) -> Result<Tree, ParseError> {
@@ -49,39 +49,32 @@ fn tab_indented(value: &Value) -> String {
 }
 
 fn map_value(map: &Map) -> Value {
-    Value::Object(
-        map.iter()
-            .filter_map(|item| match item {
-                Item::Entry(k, v) => Some((k.clone(), value(v))),
-                Item::Comment(_) => None,
-            })
-            .collect(),
-    )
+    let mut value = crate::document::map_to_json(map);
+    whole_floats_as_ints(&mut value);
+    value
 }
 
 fn value(node: &Node) -> Value {
-    match node {
-        Node::Map(m) => map_value(m),
-        Node::Seq(items) => Value::Array(
-            items
-                .iter()
-                .filter_map(|i| match i {
-                    SeqItem::Node(n) => Some(value(n)),
-                    SeqItem::Comment(_) => None,
-                })
-                .collect(),
-        ),
-        Node::Scalar(s) => match s {
-            Scalar::Null => Value::Null,
-            Scalar::Bool(b) => Value::Bool(*b),
-            Scalar::Int(i) => Value::from(*i),
-            // Go prints a whole float64 without a fraction; sops up to 3.13.1
-            // read every JSON number as float64, so `1` comes back as `1`.
-            Scalar::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Value::from(*f as i64),
-            Scalar::Float(f) => Value::from(*f),
-            Scalar::Str(s) | Scalar::Time(s) => Value::String(s.clone()),
-            Scalar::Binary(b) => Value::String(String::from_utf8_lossy(b).into_owned()),
-        },
+    let mut value = crate::document::to_json(node);
+    whole_floats_as_ints(&mut value);
+    value
+}
+
+/// Go prints a whole float64 without a fraction; sops up to 3.13.1 read
+/// every JSON number as float64, so `1` comes back as `1`.
+fn whole_floats_as_ints(value: &mut Value) {
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
+                && f.fract() == 0.0
+                && f.abs() < 1e15
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_floats_as_ints),
+        Value::Object(fields) => fields.values_mut().for_each(whole_floats_as_ints),
+        _ => {}
     }
 }
 
