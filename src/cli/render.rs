@@ -194,8 +194,7 @@ pub(super) fn run(session: &Session, args: RenderArgs) -> anyhow::Result<Outcome
             })?;
             if stale {
                 printer.note(&format!(
-                    "run `opsctl render{}` with the same options, without --check, to update {}",
-                    "",
+                    "run the same command without --check to update {}",
                     out.display()
                 ));
             }
