@@ -2,7 +2,7 @@
 //! and functions (keyword arguments only, as Tera requires).
 
 use std::cell::Cell;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 
 use base64::Engine as _;
 use sha2::Digest as _;
@@ -23,7 +23,8 @@ thread_local! {
 }
 
 /// Registers every filter and function on `tera`. `root` is the engine
-/// `include` and `tpl` render with, set once every template is loaded.
+/// `include` and `tpl` render with, set once every template is loaded; they
+/// hold it weakly, since that engine holds them (the owner keeps it alive).
 pub(super) fn register(tera: &mut Tera, root: &Arc<OnceLock<Tera>>) {
     tera.register_filter("toYaml", to_yaml);
     tera.register_filter("toJson", to_json);
@@ -43,11 +44,11 @@ pub(super) fn register(tera: &mut Tera, root: &Arc<OnceLock<Tera>>) {
     tera.register_filter("trimPrefix", trim_prefix);
     tera.register_filter("kebabcase", kebabcase);
     tera.register_filter("ternary", ternary);
-    let tpl_root = Arc::clone(root);
+    let tpl_root = Arc::downgrade(root);
     tera.register_filter("tpl", move |text: &str, _: Kwargs, state: &State| {
         tpl(&tpl_root, text, state)
     });
-    let include_root = Arc::clone(root);
+    let include_root = Arc::downgrade(root);
     tera.register_function("include", move |kwargs: Kwargs, state: &State| {
         include(&include_root, kwargs, state)
     });
@@ -371,13 +372,15 @@ fn root_context(state: &State) -> TeraResult<Context> {
     Ok(context)
 }
 
-fn engine(root: &OnceLock<Tera>) -> TeraResult<&Tera> {
-    root.get()
+fn engine(root: &Weak<OnceLock<Tera>>) -> TeraResult<Arc<OnceLock<Tera>>> {
+    root.upgrade()
+        .filter(|cell| cell.get().is_some())
         .ok_or_else(|| Error::message("templates are still loading"))
 }
 
-fn tpl(root: &OnceLock<Tera>, text: &str, state: &State) -> TeraResult<String> {
-    let tera = engine(root)?;
+fn tpl(root: &Weak<OnceLock<Tera>>, text: &str, state: &State) -> TeraResult<String> {
+    let cell = engine(root)?;
+    let tera = cell.get().expect("checked by engine()");
     let context = root_context(state)?;
     nested("tpl", || {
         tera.render_str(text, &context, false)
@@ -385,8 +388,9 @@ fn tpl(root: &OnceLock<Tera>, text: &str, state: &State) -> TeraResult<String> {
     })
 }
 
-fn include(root: &OnceLock<Tera>, kwargs: Kwargs, state: &State) -> TeraResult<String> {
-    let tera = engine(root)?;
+fn include(root: &Weak<OnceLock<Tera>>, kwargs: Kwargs, state: &State) -> TeraResult<String> {
+    let cell = engine(root)?;
+    let tera = cell.get().expect("checked by engine()");
     let name = kwargs.must_get::<String>("name")?;
     let mut context = root_context(state)?;
     for (key, value) in kwargs.iter() {

@@ -111,6 +111,8 @@ pub struct Engine {
     outputs: Vec<(String, Output)>,
     /// Every template's text, for excerpts.
     texts: HashMap<String, String>,
+    /// The engine `include` and `tpl` use; the functions only hold it weakly.
+    _root: Arc<OnceLock<Tera>>,
 }
 
 enum Output {
@@ -140,6 +142,7 @@ impl Engine {
             instances: vec![(default.clone(), new_tera(&default)?)],
             outputs: Vec::new(),
             texts: HashMap::new(),
+            _root: Arc::clone(&root),
         };
         for source in sources {
             let first_line = source.text.lines().next().unwrap_or("");
