@@ -1,6 +1,6 @@
 //! Pointing at a place in a text for error messages: line and column of a
-//! byte offset, the offending line with carets under the problem, and the
-//! likeliest intended word for a typo.
+//! byte offset, the offending line with carets under the problem, the
+//! likeliest intended word for a typo, and a cause chain on one line.
 
 use std::ops::Range;
 
@@ -89,6 +89,19 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .filter(|(distance, _)| *distance <= limit && *distance < length)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
+}
+
+/// An error and its causes on one line, joined by `: ` (for errors nested
+/// inside another message).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod manifests;
 pub mod output;
 pub mod validate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -237,12 +237,7 @@ fn template_sources(dir: &Path) -> Result<Vec<Source>, RenderError> {
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-            let relative = path.strip_prefix(dir).unwrap_or(&path);
-            let name = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let name = slash_path(path.strip_prefix(dir).unwrap_or(&path));
             let partial = path
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('_'));
@@ -253,6 +248,16 @@ fn template_sources(dir: &Path) -> Result<Vec<Source>, RenderError> {
             })
         })
         .collect()
+}
+
+/// A relative path with `/` between its parts on every platform, as
+/// templates name files.
+fn slash_path(relative: &Path) -> String {
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Every regular file under `dir`, skipping hidden entries.
@@ -287,14 +292,7 @@ fn files_context(dir: &Path) -> Result<BTreeMap<String, String>, RenderError> {
         let Ok(text) = String::from_utf8(bytes) else {
             continue; // Binary files are not templatable text.
         };
-        let key = path
-            .strip_prefix(&root)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        map.insert(key, text);
+        map.insert(slash_path(path.strip_prefix(&root).unwrap_or(&path)), text);
     }
     Ok(map)
 }
@@ -306,6 +304,9 @@ pub struct Renderer {
     files: BTreeMap<String, String>,
     schema: Option<(PathBuf, Value)>,
     identities: std::sync::OnceLock<Result<Identities, String>>,
+    /// Values files already read: `--all-envs` reads values.yaml and each
+    /// `-f` file (and unseals it) once, not once per environment.
+    layers: std::sync::Mutex<HashMap<PathBuf, serde_json::Map<String, Value>>>,
 }
 
 impl Renderer {
@@ -330,6 +331,7 @@ impl Renderer {
             files,
             schema,
             identities: std::sync::OnceLock::new(),
+            layers: std::sync::Mutex::default(),
         })
     }
 
@@ -460,8 +462,19 @@ impl Renderer {
         Ok(values)
     }
 
-    /// One values file as a map; a SOPS-sealed file is opened in memory.
+    /// One values file as a map, read once per renderer.
     fn read_values(&self, path: &Path) -> Result<serde_json::Map<String, Value>, RenderError> {
+        let mut layers = self.layers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(map) = layers.get(path) {
+            return Ok(map.clone());
+        }
+        let map = self.parse_values(path)?;
+        layers.insert(path.to_owned(), map.clone());
+        Ok(map)
+    }
+
+    /// Parses one values file; a SOPS-sealed file is opened in memory.
+    fn parse_values(&self, path: &Path) -> Result<serde_json::Map<String, Value>, RenderError> {
         let bad = |message: String| RenderError::Values {
             path: path.to_owned(),
             message,
@@ -494,11 +507,14 @@ impl Renderer {
                 .map_err(|e| {
                     bad(format!(
                         "it is sealed for {}, and no identity could be loaded: {e}",
-                        sealed_for(&tree)
+                        match secrets::sealed_for(&tree).as_slice() {
+                            [] => "no age recipient".to_owned(),
+                            recipients => recipients.join(", "),
+                        }
                     ))
                 })?;
             tree = secrets::open(&bytes, Format::Yaml, identities, false)
-                .map_err(|e| bad(format!("cannot unseal: {}", error_chain(&e))))?;
+                .map_err(|e| bad(format!("cannot unseal: {}", diagnostic::error_chain(&e))))?;
         }
         let mut merged = serde_json::Map::new();
         for doc in &tree.documents {
@@ -508,41 +524,6 @@ impl Renderer {
         }
         Ok(merged)
     }
-}
-
-/// The age recipients a sealed tree names, for messages.
-fn sealed_for(tree: &document::Tree) -> String {
-    use document::{Node, Scalar, SeqItem, map_get};
-    let mut recipients = Vec::new();
-    for doc in &tree.documents {
-        if let Some(Node::Map(sops)) = map_get(doc, "sops")
-            && let Some(Node::Seq(age)) = map_get(sops, "age")
-        {
-            for item in age {
-                if let SeqItem::Node(Node::Map(entry)) = item
-                    && let Some(Node::Scalar(Scalar::Str(r))) = map_get(entry, "recipient")
-                {
-                    recipients.push(r.clone());
-                }
-            }
-        }
-    }
-    if recipients.is_empty() {
-        "no age recipient".to_owned()
-    } else {
-        recipients.join(", ")
-    }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// A path as the user knows it: relative to the deploy directory's parent

@@ -84,7 +84,7 @@ pub fn write_dir(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), Ren
         crate::fsx::FsError::Interrupted(i) => RenderError::Interrupted(i),
         e => RenderError::Io {
             path: dir.to_owned(),
-            source: std::io::Error::other(super::error_chain(&e)),
+            source: std::io::Error::other(crate::diagnostic::error_chain(&e)),
         },
     })
 }

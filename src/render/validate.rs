@@ -131,13 +131,13 @@ fn shared_definitions(dir: &Path) -> Result<Option<jsonschema::Registry<'static>
     })?;
     let definitions: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-    let mut builder = jsonschema::Registry::new();
-    for uri in DEFINITIONS_URIS {
-        builder = builder
-            .add(uri, definitions.clone())
-            .map_err(|e| bad(e.to_string()))?;
-    }
-    builder.prepare().map(Some).map_err(|e| bad(e.to_string()))
+    let [first, second] = DEFINITIONS_URIS;
+    jsonschema::Registry::new()
+        .add(first, definitions.clone())
+        .and_then(|b| b.add(second, definitions))
+        .and_then(|b| b.prepare())
+        .map(Some)
+        .map_err(|e| bad(e.to_string()))
 }
 
 #[cfg(test)]

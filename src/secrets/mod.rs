@@ -285,6 +285,19 @@ pub(crate) fn write(tree: &Tree, output: Format, sealed: bool) -> Result<Vec<u8>
     Ok(store::emit(output, tree, sealed))
 }
 
+/// The age recipients a sealed tree's metadata names (empty when it has
+/// none or the block does not read), for messages about missing keys.
+pub fn sealed_for(tree: &Tree) -> Vec<String> {
+    tree.documents
+        .iter()
+        .find_map(|d| match crate::document::map_get(d, "sops") {
+            Some(Node::Map(map)) => Metadata::from_map(map).ok(),
+            _ => None,
+        })
+        .map(|meta| meta.recipients())
+        .unwrap_or_default()
+}
+
 /// Appends the `sops` block as the last key of every document.
 pub(crate) fn attach_metadata(tree: &mut Tree, meta: &Metadata) {
     let block = Node::Map(meta.to_map());

@@ -288,7 +288,7 @@ fn plain_error(name: &str, error: &tera::Error) -> TemplateError {
 
 /// A Tera error on one line: `file:line:col: message`, then its causes.
 pub(crate) fn describe(error: &tera::Error) -> String {
-    let mut text = match error.kind() {
+    let text = match error.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let span = r.span();
             format!(
@@ -301,13 +301,10 @@ pub(crate) fn describe(error: &tera::Error) -> String {
         }
         other => other.to_string(),
     };
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
+    match std::error::Error::source(error) {
+        Some(cause) => format!("{text}: {}", diagnostic::error_chain(cause)),
+        None => text,
     }
-    text
 }
 
 /// Advice when a line holds template syntax of another tool.

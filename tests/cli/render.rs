@@ -7,7 +7,7 @@ use std::process::Command;
 
 use predicates::prelude::*;
 
-use crate::support::{Sandbox, assert_matches_schema};
+use crate::support::{Sandbox, assert_matches_schema, git, pre_commit_run, tool};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render")
@@ -31,25 +31,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
-}
-
-/// A tool from the checkout's .venv (scripts/test installs it) or PATH.
-fn tool(name: &str, install: &str) -> PathBuf {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(".venv/bin")
-        .join(name);
-    if venv.is_file() {
-        return venv;
-    }
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .unwrap();
-    assert!(
-        found.status.success(),
-        "{name} is not installed; run scripts/test ({install})"
-    );
-    PathBuf::from(String::from_utf8(found.stdout).unwrap().trim())
 }
 
 /// Seals the fixture's plaintext secrets values with a fresh identity;
@@ -84,12 +65,14 @@ fn sealed_secrets(s: &Sandbox) -> PathBuf {
     s.work().join("secrets.yaml")
 }
 
-/// `opsctl render deploy --env ENV -f secrets.yaml` with the sandbox key.
-fn render_env(s: &Sandbox, env: &str) -> assert_cmd::assert::Assert {
+/// `opsctl render deploy --env ENV -f secrets.yaml` with the sandbox key,
+/// then `extra`.
+fn render_env(s: &Sandbox, env: &str, extra: &[&std::ffi::OsStr]) -> assert_cmd::assert::Assert {
     s.cmd()
         .env("SOPS_AGE_KEY_FILE", s.work().join("key.txt"))
         .args(["render", "deploy", "--env", env, "-f", "secrets.yaml"])
         .args(["--release", "orders", "--namespace", "shop"])
+        .args(extra)
         .assert()
 }
 
@@ -107,30 +90,26 @@ fn golden_renders_pass_kubernetes_validate_and_yamllint() {
 
     let kubernetes_validate = tool("kubernetes-validate", "pip install kubernetes-validate");
     let yamllint = tool("yamllint", "apt-get install yamllint");
+    let schemas = kubernetes_schemas();
     for env in ["staging", "production"] {
-        let out = render_env(&s, env).success().get_output().stdout.clone();
+        let out = render_env(&s, env, &[])
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         let text = String::from_utf8(out).unwrap();
         insta::assert_snapshot!(format!("render-{env}"), text);
         // Deterministic: a second run gives the same bytes.
-        let again = render_env(&s, env).success().get_output().stdout.clone();
+        let again = render_env(&s, env, &[])
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         assert_eq!(text.as_bytes(), again.as_slice());
 
         // The same objects as one file each.
         let dir = s.work().join("rendered").join(env);
-        s.cmd()
-            .env("SOPS_AGE_KEY_FILE", s.work().join("key.txt"))
-            .args([
-                "render",
-                "deploy",
-                "--env",
-                env,
-                "-f",
-                "secrets.yaml",
-                "--out",
-            ])
-            .arg(&dir)
-            .assert()
-            .success();
+        render_env(&s, env, &["--out".as_ref(), dir.as_os_str()]).success();
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -138,56 +117,39 @@ fn golden_renders_pass_kubernetes_validate_and_yamllint() {
             .collect();
         files.sort();
         assert!(files.len() >= 6, "{files:?}");
-        let validated = Command::new(&kubernetes_validate)
-            .arg("--strict")
-            .args(&files)
-            .output()
-            .unwrap();
-        assert!(
-            validated.status.success(),
-            "kubernetes-validate --strict failed for {env}:\n{}{}",
-            String::from_utf8_lossy(&validated.stdout),
-            String::from_utf8_lossy(&validated.stderr)
+        passes(
+            Command::new(&kubernetes_validate)
+                .arg("--strict")
+                .args(&files),
+            &format!("kubernetes-validate --strict for {env}"),
         );
-        let linted = Command::new(&yamllint)
-            .args(["--strict", "-f", "parsable"])
-            .args(&files)
-            .output()
-            .unwrap();
-        assert!(
-            linted.status.success(),
-            "yamllint failed for {env}:\n{}",
-            String::from_utf8_lossy(&linted.stdout)
+        passes(
+            Command::new(&yamllint)
+                .args(["--strict", "-f", "parsable"])
+                .args(&files),
+            &format!("yamllint for {env}"),
         );
         // opsctl's own --validate agrees, against the same schemas.
-        s.cmd()
-            .env("SOPS_AGE_KEY_FILE", s.work().join("key.txt"))
-            .args([
-                "render",
-                "deploy",
-                "--env",
-                env,
-                "-f",
-                "secrets.yaml",
-                "--schema-dir",
-            ])
-            .arg(kubernetes_schemas())
-            .assert()
-            .success();
+        render_env(&s, env, &["--schema-dir".as_ref(), schemas.as_os_str()]).success();
         // And the stream form lints too.
         let stream = s.work().join(format!("{env}.yaml"));
         std::fs::write(&stream, &text).unwrap();
-        let linted = Command::new(&yamllint)
-            .arg("--strict")
-            .arg(&stream)
-            .output()
-            .unwrap();
-        assert!(
-            linted.status.success(),
-            "yamllint failed for the {env} stream:\n{}",
-            String::from_utf8_lossy(&linted.stdout)
+        passes(
+            Command::new(&yamllint).arg("--strict").arg(&stream),
+            &format!("yamllint for the {env} stream"),
         );
     }
+}
+
+/// Runs a validator that must pass, showing its report when it does not.
+fn passes(cmd: &mut Command, what: &str) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -208,15 +170,6 @@ fn a_sealed_values_file_needs_its_key() {
 fn check_detects_drift_and_json_lists_it() {
     let s = Sandbox::new();
     service(&s);
-    let base = [
-        "render",
-        "deploy",
-        "--env",
-        "staging",
-        "--set",
-        "secrets=null",
-    ];
-    let _ = base;
     let render = |extra: &[&str]| {
         let mut cmd = s.cmd();
         cmd.args(["render", "deploy", "--env", "staging"])
@@ -613,40 +566,21 @@ fn pre_commit_hook_blocks_stale_rendered_manifests() {
             "repos:\n  - repo: local\n    hooks:\n      - id: opsctl-render-check\n        name: render\n        entry: {entry}\n        language: system\n        pass_filenames: false\n        always_run: true\n"
         ),
     );
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .current_dir(s.work())
-            .env("HOME", s.home())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    };
-    git(&["init", "-q"]);
+    git(&s, &["init", "-q"]);
     s.cmd()
         .args(["render", "--all-envs", "--out", "deploy/rendered"])
         .assert()
         .success();
-    git(&["add", "-A"]);
-    let pre_commit = tool("pre-commit", "pip install pre-commit");
-    let run = || {
-        Command::new(&pre_commit)
-            .current_dir(s.work())
-            .env("HOME", s.home())
-            .env("PRE_COMMIT_HOME", s.home().join(".cache/pre-commit"))
-            .args(["run", "--all-files"])
-            .output()
-            .unwrap()
-    };
-    let out = run();
+    git(&s, &["add", "-A"]);
+    let out = pre_commit_run(&s);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
     s.write("work/deploy/values.yaml", "name: web\nreplicas: 3\n");
-    git(&["add", "-A"]);
-    let out = run();
+    git(&s, &["add", "-A"]);
+    let out = pre_commit_run(&s);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("+  replicas: \"3\""),

