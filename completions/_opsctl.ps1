@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration and where each value comes from')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Seal secrets files so they can be committed (SOPS-compatible, age)')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render Kubernetes manifests from templates and layered values')
+            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -392,6 +393,87 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'opsctl;load' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Connections to hold open [default: 50]')
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Connections to hold open [default: 50]')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Run for this long, e.g. 30s or 1m [default: 10s unless -n or --stages]')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Run for this long, e.g. 30s or 1m [default: 10s unless -n or --stages]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after this many requests')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'Stop after this many requests')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Open model: start requests at this constant rate, e.g. 500 or 500/s')
+            [CompletionResult]::new('--stages', '--stages', [CompletionResultType]::ParameterName, 'Open model: ramp the rate, e.g. 30s:100,1m:500,30s:0 (from --rate, else 0)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Request method [default: GET, or POST with a body]')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Request method [default: GET, or POST with a body]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header, ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Request body')
+            [CompletionResult]::new('--body-file', '--body-file', [CompletionResultType]::ParameterName, 'Request body from a file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a request after this long [default: 10s]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up on connecting after this long [default: 5s]')
+            [CompletionResult]::new('--streams', '--streams', [CompletionResultType]::ParameterName, 'Concurrent HTTP/2 streams per connection [default: 1]')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Engine threads [default: CPU count]')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Fail (exit 1) unless this holds, e.g. ''p95<200ms'', ''error_rate<1%'', ''rps>=500'' (repeatable)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Compare with a saved result; exit 1 on regression')
+            [CompletionResult]::new('--max-regression', '--max-regression', [CompletionResultType]::ParameterName, 'Allowed regression against --baseline [default: p99=10%,rps=5%,error_rate=1%]')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write the full result as JSON to FILE (for --baseline and `load report`)')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write a self-contained HTML report to FILE')
+            [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'Read requests and settings from a scenario file (flags override it)')
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Pods for --emit-job; the load is split between them')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Image for --emit-job, with opsctl as its entrypoint')
+            [CompletionResult]::new('--job-name', '--job-name', [CompletionResultType]::ParameterName, 'Name of the Job and ConfigMap for --emit-job')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--http2', '--http2', [CompletionResultType]::ParameterName, 'Speak HTTP/2 (prior knowledge on http://, ALPN on https://)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any TLS certificate')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate')
+            [CompletionResult]::new('--emit-job', '--emit-job', [CompletionResultType]::ParameterName, 'Print a Kubernetes Job that runs this test on --workers pods, instead of running it')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file (neither opsctl.toml nor the user config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail and name the flag that supplies the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Merge saved results and print, compare or draw them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'opsctl;load;report' {
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Fail (exit 1) unless this holds, e.g. ''p95<200ms'', ''error_rate<1%'', ''rps>=500'' (repeatable)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Compare with a saved result; exit 1 on regression')
+            [CompletionResult]::new('--max-regression', '--max-regression', [CompletionResultType]::ParameterName, 'Allowed regression against --baseline [default: p99=10%,rps=5%,error_rate=1%]')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write the full result as JSON to FILE (for --baseline and `load report`)')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write a self-contained HTML report to FILE')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file (neither opsctl.toml nor the user config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail and name the flag that supplies the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'opsctl;load;help' {
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Merge saved results and print, compare or draw them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'opsctl;load;help;report' {
+            break
+        }
+        'opsctl;load;help;help' {
+            break
+        }
         'opsctl;completions' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
@@ -412,6 +494,7 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration and where each value comes from')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Seal secrets files so they can be committed (SOPS-compatible, age)')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render Kubernetes manifests from templates and layered values')
+            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -467,6 +550,13 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             break
         }
         'opsctl;help;render' {
+            break
+        }
+        'opsctl;help;load' {
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Merge saved results and print, compare or draw them')
+            break
+        }
+        'opsctl;help;load;report' {
             break
         }
         'opsctl;help;completions' {

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand config 'Show the configuration and where each value comes from'
             cand secrets 'Seal secrets files so they can be committed (SOPS-compatible, age)'
             cand render 'Render Kubernetes manifests from templates and layered values'
+            cand load 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -359,6 +360,82 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'opsctl;load'= {
+            cand -c 'Connections to hold open [default: 50]'
+            cand --connections 'Connections to hold open [default: 50]'
+            cand -d 'Run for this long, e.g. 30s or 1m [default: 10s unless -n or --stages]'
+            cand --duration 'Run for this long, e.g. 30s or 1m [default: 10s unless -n or --stages]'
+            cand -n 'Stop after this many requests'
+            cand --requests 'Stop after this many requests'
+            cand --rate 'Open model: start requests at this constant rate, e.g. 500 or 500/s'
+            cand --stages 'Open model: ramp the rate, e.g. 30s:100,1m:500,30s:0 (from --rate, else 0)'
+            cand -m 'Request method [default: GET, or POST with a body]'
+            cand --method 'Request method [default: GET, or POST with a body]'
+            cand -H 'Add a header, ''Name: value'' (repeatable)'
+            cand --header 'Add a header, ''Name: value'' (repeatable)'
+            cand --body 'Request body'
+            cand --body-file 'Request body from a file'
+            cand --timeout 'Give up on a request after this long [default: 10s]'
+            cand --connect-timeout 'Give up on connecting after this long [default: 5s]'
+            cand --streams 'Concurrent HTTP/2 streams per connection [default: 1]'
+            cand --threads 'Engine threads [default: CPU count]'
+            cand --threshold 'Fail (exit 1) unless this holds, e.g. ''p95<200ms'', ''error_rate<1%'', ''rps>=500'' (repeatable)'
+            cand --baseline 'Compare with a saved result; exit 1 on regression'
+            cand --max-regression 'Allowed regression against --baseline [default: p99=10%,rps=5%,error_rate=1%]'
+            cand --save 'Write the full result as JSON to FILE (for --baseline and `load report`)'
+            cand --report 'Write a self-contained HTML report to FILE'
+            cand --scenario 'Read requests and settings from a scenario file (flags override it)'
+            cand --workers 'Pods for --emit-job; the load is split between them'
+            cand --image 'Image for --emit-job, with opsctl as its entrypoint'
+            cand --job-name 'Name of the Job and ConfigMap for --emit-job'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --http2 'Speak HTTP/2 (prior knowledge on http://, ALPN on https://)'
+            cand -k 'Accept any TLS certificate'
+            cand --insecure 'Accept any TLS certificate'
+            cand --emit-job 'Print a Kubernetes Job that runs this test on --workers pods, instead of running it'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand report 'Merge saved results and print, compare or draw them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'opsctl;load;report'= {
+            cand --threshold 'Fail (exit 1) unless this holds, e.g. ''p95<200ms'', ''error_rate<1%'', ''rps>=500'' (repeatable)'
+            cand --baseline 'Compare with a saved result; exit 1 on regression'
+            cand --max-regression 'Allowed regression against --baseline [default: p99=10%,rps=5%,error_rate=1%]'
+            cand --save 'Write the full result as JSON to FILE (for --baseline and `load report`)'
+            cand --report 'Write a self-contained HTML report to FILE'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'opsctl;load;help'= {
+            cand report 'Merge saved results and print, compare or draw them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'opsctl;load;help;report'= {
+        }
+        &'opsctl;load;help;help'= {
+        }
         &'opsctl;completions'= {
             cand -C 'Run as if opsctl was started in DIR'
             cand --config 'Read this project config file instead of searching for opsctl.toml'
@@ -378,6 +455,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand config 'Show the configuration and where each value comes from'
             cand secrets 'Seal secrets files so they can be committed (SOPS-compatible, age)'
             cand render 'Render Kubernetes manifests from templates and layered values'
+            cand load 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -419,6 +497,11 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         &'opsctl;help;secrets;rotate'= {
         }
         &'opsctl;help;render'= {
+        }
+        &'opsctl;help;load'= {
+            cand report 'Merge saved results and print, compare or draw them'
+        }
+        &'opsctl;help;load;report'= {
         }
         &'opsctl;help;completions'= {
         }

@@ -40,6 +40,7 @@ complete -c opsctl -n "__fish_opsctl_needs_command" -s V -l version -d 'Print ve
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "config" -d 'Show the configuration and where each value comes from'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
+complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "load" -d 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
@@ -305,6 +306,64 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s q -l quiet -d '
 complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s c -l connections -d 'Connections to hold open [default: 50]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s d -l duration -d 'Run for this long, e.g. 30s or 1m [default: 10s unless -n or --stages]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s n -l requests -d 'Stop after this many requests' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l rate -d 'Open model: start requests at this constant rate, e.g. 500 or 500/s' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l stages -d 'Open model: ramp the rate, e.g. 30s:100,1m:500,30s:0 (from --rate, else 0)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s m -l method -d 'Request method [default: GET, or POST with a body]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s H -l header -d 'Add a header, \'Name: value\' (repeatable)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l body -d 'Request body' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l body-file -d 'Request body from a file' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l timeout -d 'Give up on a request after this long [default: 10s]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l connect-timeout -d 'Give up on connecting after this long [default: 5s]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l streams -d 'Concurrent HTTP/2 streams per connection [default: 1]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l threads -d 'Engine threads [default: CPU count]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l threshold -d 'Fail (exit 1) unless this holds, e.g. \'p95<200ms\', \'error_rate<1%\', \'rps>=500\' (repeatable)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l baseline -d 'Compare with a saved result; exit 1 on regression' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l max-regression -d 'Allowed regression against --baseline [default: p99=10%,rps=5%,error_rate=1%]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l save -d 'Write the full result as JSON to FILE (for --baseline and `load report`)' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l report -d 'Write a self-contained HTML report to FILE' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l scenario -d 'Read requests and settings from a scenario file (flags override it)' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l workers -d 'Pods for --emit-job; the load is split between them' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l image -d 'Image for --emit-job, with opsctl as its entrypoint' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l job-name -d 'Name of the Job and ConfigMap for --emit-job' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l http2 -d 'Speak HTTP/2 (prior knowledge on http://, ALPN on https://)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s k -l insecure -d 'Accept any TLS certificate'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l emit-job -d 'Print a Kubernetes Job that runs this test on --workers pods, instead of running it'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -a "report" -d 'Merge saved results and print, compare or draw them'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l threshold -d 'Fail (exit 1) unless this holds, e.g. \'p95<200ms\', \'error_rate<1%\', \'rps>=500\' (repeatable)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l baseline -d 'Compare with a saved result; exit 1 on regression' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l max-regression -d 'Allowed regression against --baseline [default: p99=10%,rps=5%,error_rate=1%]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l save -d 'Write the full result as JSON to FILE (for --baseline and `load report`)' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l report -d 'Write a self-contained HTML report to FILE' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from help" -f -a "report" -d 'Merge saved results and print, compare or draw them'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
@@ -317,11 +376,12 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s q -l quiet
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render completions help" -f -a "config" -d 'Show the configuration and where each value comes from'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render completions help" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render completions help" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "config" -d 'Show the configuration and where each value comes from'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "load" -d 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print every setting with its value and origin, or one value'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config files that are read'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "keygen" -d 'Create a new age identity (key pair)'
@@ -333,3 +393,4 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subc
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "set" -d 'Set one value in a sealed file'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "unset" -d 'Remove one value from a sealed file'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "rotate" -d 'New data key and fresh ciphertext, adding or removing recipients'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from load" -f -a "report" -d 'Merge saved results and print, compare or draw them'

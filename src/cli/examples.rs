@@ -169,6 +169,52 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         ],
     ),
     (
+        "load",
+        &[
+            ex(
+                "50 connections for 30 seconds, as fast as the server answers (closed model)",
+                "opsctl load http://localhost:8080/health -c 50 -d 30s",
+            ),
+            ex(
+                "A constant 500 requests/s, latency measured from each intended start (open model)",
+                "opsctl load http://localhost:8080/api --rate 500 -d 1m",
+            ),
+            ex(
+                "Ramp the rate up and down",
+                "opsctl load http://localhost:8080/api --stages 30s:100,1m:500,30s:0",
+            ),
+            ex(
+                "A CI gate: exit 1 when a threshold fails",
+                "opsctl load $URL -d 30s --threshold 'p95<200ms' --threshold 'error_rate<1%'",
+            ),
+            ex(
+                "Save a baseline, then fail a later run that regressed",
+                "opsctl load $URL -d 30s --save base.json && opsctl load $URL -d 30s --baseline base.json",
+            ),
+            ex(
+                "Weighted requests from a scenario file, with an HTML report",
+                "opsctl load --scenario load.yaml --report load.html",
+            ),
+            ex(
+                "Run the test on 8 pods, then merge their results",
+                "opsctl load $URL --rate 8000 -d 5m --emit-job --workers 8 | kubectl apply -f -",
+            ),
+        ],
+    ),
+    (
+        "load report",
+        &[
+            ex(
+                "Merge results and compare them with a baseline",
+                "opsctl load report pod-*.json --baseline base.json --report load.html",
+            ),
+            ex(
+                "Merge the JSON results of an --emit-job run from the pods' logs",
+                "kubectl logs -l job-name=opsctl-load --tail=-1 | opsctl load report -",
+            ),
+        ],
+    ),
+    (
         "secrets check",
         &[
             ex(

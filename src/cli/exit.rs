@@ -19,6 +19,8 @@ pub enum Outcome {
     Inconclusive,
     /// A command opsctl ran (`secrets exec`) ended with this code, passed on.
     PassThrough(u8),
+    /// Stopped by Ctrl-C after reporting what it had (exit 130).
+    Interrupted,
 }
 
 /// Usage or input error: a bad flag, a malformed file, a missing key.
@@ -34,6 +36,7 @@ impl Outcome {
             Outcome::Negative => 1,
             Outcome::Inconclusive => 3,
             Outcome::PassThrough(code) => code,
+            Outcome::Interrupted => EXIT_INTERRUPTED,
         })
     }
 }

@@ -9,6 +9,7 @@ mod config;
 mod examples;
 mod exit;
 mod generated;
+mod load;
 mod man;
 mod output;
 mod prompt;
@@ -147,6 +148,7 @@ enum Command {
     Config(config::ConfigArgs),
     Secrets(Box<secrets::SecretsArgs>),
     Render(Box<render::RenderArgs>),
+    Load(Box<load::LoadArgs>),
     Completions(completions::CompletionsArgs),
 }
 
@@ -181,6 +183,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Config(args) => config::run(&session, args),
         Command::Secrets(args) => secrets::run(&session, *args),
         Command::Render(args) => render::run(&session, *args),
+        Command::Load(args) => load::run(&session, *args),
         Command::Completions(args) => completions::run(args),
     }
 }

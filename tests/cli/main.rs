@@ -3,6 +3,9 @@
 mod config;
 mod generated;
 mod help;
+mod http_server;
+mod load;
+mod load_report;
 mod render;
 mod secrets;
 mod shells;

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use predicates::prelude::*;
 
-use crate::support::{Sandbox, assert_matches_schema, git, pre_commit_run, tool};
+use crate::support::{Sandbox, assert_matches_schema, git, passes, pre_commit_run, tool};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render")
@@ -139,17 +139,6 @@ fn golden_renders_pass_kubernetes_validate_and_yamllint() {
             &format!("yamllint for the {env} stream"),
         );
     }
-}
-
-/// Runs a validator that must pass, showing its report when it does not.
-fn passes(cmd: &mut Command, what: &str) {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

@@ -146,3 +146,14 @@ pub fn assert_matches_schema(schema_file: &str, stdout: &[u8]) -> serde_json::Va
 pub fn redact(text: &str, sandbox: &Sandbox) -> String {
     text.replace(&sandbox.root.path().display().to_string(), "[SANDBOX]")
 }
+
+/// Runs a validator that must pass, showing its report when it does not.
+pub fn passes(cmd: &mut std::process::Command, what: &str) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,179 @@
+//! A real HTTP server in the test process (hyper, HTTP/1.1 and h2c) that
+//! counts what it serves, for checking `opsctl load` against the truth.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+
+/// How the server answers.
+#[derive(Clone, Default)]
+pub struct Behaviour {
+    /// Every `n`th request (counting from 1) sleeps this long before answering.
+    pub slow_every: Option<(u64, Duration)>,
+    /// Every request sleeps this long.
+    pub delay: Option<Duration>,
+    /// Answer with this status instead of 200.
+    pub status: Option<u16>,
+}
+
+/// A running server; stopped (all connections closed) when dropped.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    state: Arc<State>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct State {
+    requests: AtomicU64,
+    by_path: Mutex<BTreeMap<String, u64>>,
+    body_bytes: AtomicU64,
+}
+
+impl TestServer {
+    pub fn start(behaviour: Behaviour) -> Self {
+        raise_open_files();
+        let state = Arc::new(State::default());
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let server_state = state.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                socket.set_reuseaddr(true).unwrap();
+                socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+                // Room for 10,000 connects arriving at once.
+                let listener = socket.listen(16_384).unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                let accept = async {
+                    loop {
+                        let Ok((stream, _)) = listener.accept().await else {
+                            continue;
+                        };
+                        let state = server_state.clone();
+                        let behaviour = behaviour.clone();
+                        tokio::spawn(async move {
+                            let service = service_fn(move |req| {
+                                answer(state.clone(), behaviour.clone(), req)
+                            });
+                            let _ = auto::Builder::new(TokioExecutor::new())
+                                .serve_connection(TokioIo::new(stream), service)
+                                .await;
+                        });
+                    }
+                };
+                tokio::select! {
+                    () = accept => {}
+                    _ = stop_rx => {}
+                }
+            });
+            // Dropping the runtime drops every connection task: sockets close.
+            drop(runtime);
+        });
+        Self {
+            addr: addr_rx.recv().unwrap(),
+            state,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Requests answered (or started, for slow ones) so far.
+    pub fn requests(&self) -> u64 {
+        self.state.requests.load(Ordering::SeqCst)
+    }
+
+    /// Requests by path.
+    pub fn by_path(&self) -> BTreeMap<String, u64> {
+        self.state.by_path.lock().unwrap().clone()
+    }
+
+    /// Request body bytes received.
+    pub fn body_bytes(&self) -> u64 {
+        self.state.body_bytes.load(Ordering::SeqCst)
+    }
+
+    /// Stops listening and closes every connection: the server "dies".
+    pub fn kill(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn answer(
+    state: Arc<State>,
+    behaviour: Behaviour,
+    req: Request<hyper::body::Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let n = state.requests.fetch_add(1, Ordering::SeqCst) + 1;
+    *state
+        .by_path
+        .lock()
+        .unwrap()
+        .entry(req.uri().path().to_owned())
+        .or_default() += 1;
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes().len())
+        .unwrap_or(0);
+    state.body_bytes.fetch_add(body as u64, Ordering::SeqCst);
+    if let Some((every, pause)) = behaviour.slow_every
+        && n.is_multiple_of(every)
+    {
+        tokio::time::sleep(pause).await;
+    }
+    if let Some(delay) = behaviour.delay {
+        tokio::time::sleep(delay).await;
+    }
+    let mut response = Response::new(Full::new(Bytes::from_static(b"hello, world\n")));
+    if let Some(status) = behaviour.status {
+        *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
+    }
+    Ok(response)
+}
+
+/// The test process serves up to 10,000 connections: lift its own limit.
+fn raise_open_files() {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current < limit.maximum {
+        let _ = setrlimit(
+            Resource::Nofile,
+            Rlimit {
+                current: limit.maximum,
+                maximum: limit.maximum,
+            },
+        );
+    }
+}
