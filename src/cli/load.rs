@@ -477,7 +477,7 @@ impl LiveProgress {
             self.styled = true;
             let (template, len) = match p.planned {
                 Some(planned) => (
-                    "{spinner} {prefix} [{bar:24}] {msg}",
+                    "{spinner} {prefix} [{bar:20}] {msg}",
                     (planned.as_secs_f64() * 10.0) as u64,
                 ),
                 None => ("{spinner} {prefix} {msg}", 0),
@@ -498,7 +498,10 @@ impl LiveProgress {
             None => self.last = Some((p.elapsed, p.requests)),
             _ => {}
         }
-        let elapsed = format_duration(Duration::from_secs(p.elapsed.as_secs()));
+        let elapsed = match p.elapsed.as_secs() {
+            secs @ 0..60 => format!("{secs}s"),
+            secs => format_duration(Duration::from_secs(secs)),
+        };
         let prefix = match p.planned {
             Some(planned) => format!("{elapsed}/{}", format_duration(planned)),
             None => elapsed,
@@ -507,7 +510,7 @@ impl LiveProgress {
         bar.set_position((p.elapsed.as_secs_f64() * 10.0) as u64);
         let p99 = p.p99.map_or("-".to_owned(), format_latency);
         bar.set_message(format!(
-            "{} req/s · {} requests · {} errors · p99 {p99}",
+            "{}/s · {} req · {} errors · p99 {p99}",
             format_count(self.rate.round() as u64),
             format_count(p.requests),
             format_count(p.errors),

@@ -43,6 +43,30 @@ struct State {
 
 impl TestServer {
     pub fn start(behaviour: Behaviour) -> Self {
+        Self::serve(behaviour, None)
+    }
+
+    /// The same server behind TLS with a fresh self-signed certificate for
+    /// `localhost`, offering h2 and http/1.1 by ALPN.
+    pub fn start_tls(behaviour: Behaviour) -> Self {
+        let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+        let key = rustls_pki_types::PrivateKeyDer::Pkcs8(cert.key_pair.serialize_der().into());
+        let mut config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.cert.der().clone()], key)
+        .unwrap();
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Self::serve(
+            behaviour,
+            Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))),
+        )
+    }
+
+    fn serve(behaviour: Behaviour, tls: Option<tokio_rustls::TlsAcceptor>) -> Self {
         raise_open_files();
         let state = Arc::new(State::default());
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -67,13 +91,26 @@ impl TestServer {
                         };
                         let state = server_state.clone();
                         let behaviour = behaviour.clone();
+                        let tls = tls.clone();
                         tokio::spawn(async move {
                             let service = service_fn(move |req| {
                                 answer(state.clone(), behaviour.clone(), req)
                             });
-                            let _ = auto::Builder::new(TokioExecutor::new())
-                                .serve_connection(TokioIo::new(stream), service)
-                                .await;
+                            let builder = auto::Builder::new(TokioExecutor::new());
+                            match tls {
+                                None => {
+                                    let _ = builder
+                                        .serve_connection(TokioIo::new(stream), service)
+                                        .await;
+                                }
+                                Some(acceptor) => {
+                                    if let Ok(stream) = acceptor.accept(stream).await {
+                                        let _ = builder
+                                            .serve_connection(TokioIo::new(stream), service)
+                                            .await;
+                                    }
+                                }
+                            }
                         });
                     }
                 };
@@ -95,6 +132,11 @@ impl TestServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// The https:// URL by the certificate's name (for a TLS server).
+    pub fn https_url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.addr.port())
     }
 
     /// Requests answered (or started, for slow ones) so far.

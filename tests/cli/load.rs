@@ -511,6 +511,39 @@ fn http2_streams_are_counted_like_http1() {
 }
 
 #[test]
+fn tls_is_checked_unless_insecure_and_speaks_both_protocols() {
+    let s = Sandbox::new();
+    let server = TestServer::start_tls(Behaviour::default());
+    let url = server.https_url("/");
+    // A self-signed certificate: every request fails with a TLS error.
+    let (code, json) = load_json(&s, &[&url, "-n", "20", "-c", "2"]);
+    assert_eq!(code, 1);
+    assert!(u(&json["errors"]["tls"]) > 0, "{}", json["errors"]);
+    assert_eq!(server.requests(), 0);
+    // --insecure accepts it, over HTTP/1.1 and over HTTP/2 (ALPN).
+    let (code, json) = load_json(&s, &[&url, "-n", "500", "-c", "4", "--insecure"]);
+    assert_eq!(code, 0, "{}", json["errors"]);
+    assert_eq!(u(&json["summary"]["responses"]), 500);
+    let (code, json) = load_json(
+        &s,
+        &[
+            &url,
+            "-n",
+            "500",
+            "-c",
+            "2",
+            "-k",
+            "--http2",
+            "--streams",
+            "5",
+        ],
+    );
+    assert_eq!(code, 0, "{}", json["errors"]);
+    assert_eq!(u(&json["summary"]["responses"]), 500);
+    assert_eq!(server.requests(), 1000);
+}
+
+#[test]
 fn ten_thousand_connections_work_on_one_machine() {
     let _timing = exclusive();
     let s = Sandbox::new();
