@@ -224,8 +224,9 @@ fn ctrl_c_prints_the_partial_summary_and_exits_130() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     let started = Instant::now();
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // The shell's own kill: a minimal Debian has no /bin/kill.
+    let status = Command::new("sh")
+        .args(["-c", "kill -INT \"$1\"", "sh", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
