@@ -361,7 +361,7 @@ fn read_stdin_results() -> anyhow::Result<Vec<LoadResult>> {
             )
         })?;
         let name = format!("stdin (result {})", i + 1);
-        results.push(LoadResult::from_json(&value.to_string(), &name).map_err(load_error)?);
+        results.push(LoadResult::from_value(value, &name).map_err(load_error)?);
     }
     if results.is_empty() {
         anyhow::bail!("stdin held no results");

@@ -5,7 +5,9 @@
 //! exactly, since results carry full histograms.
 
 use super::scenario::Scenario;
+use super::schedule::parse_stages;
 use crate::document::json_quote;
+use crate::units::format_duration;
 
 /// What the Job looks like.
 #[derive(Debug, Clone)]
@@ -35,19 +37,18 @@ pub fn split(scenario: &Scenario, workers: u32) -> Scenario {
         },
         other => other.clone(),
     });
-    part.stages = scenario.stages.as_ref().map(|stages| {
-        stages
-            .split(',')
-            .map(|stage| match stage.trim().split_once(':') {
-                Some((duration, rate)) => match crate::units::parse_rate(rate) {
-                    Ok(per_second) => format!("{duration}:{}", per_second / n),
-                    Err(_) => stage.trim().to_owned(),
-                },
-                None => stage.trim().to_owned(),
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-    });
+    // Unparsable stages are left as they are; `plan` reports them.
+    part.stages = scenario
+        .stages
+        .as_ref()
+        .map(|text| match parse_stages(text) {
+            Ok(stages) => stages
+                .iter()
+                .map(|s| format!("{}:{}", format_duration(s.duration), s.target / n))
+                .collect::<Vec<_>>()
+                .join(","),
+            Err(_) => text.clone(),
+        });
     let share = |total: usize| total.div_ceil(workers.max(1) as usize).max(1);
     part.connections = scenario.connections.map(share);
     part.max_requests = scenario

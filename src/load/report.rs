@@ -755,22 +755,9 @@ fn line_chart(chart: &LineChart<'_>) -> String {
     let p = PLOT;
     let mut svg = svg_open(chart.id, chart.label, HEIGHT);
 
-    // Grid and y axis.
-    for tick in ticks(y_top, y_step) {
-        let y = p.y(tick, y_top);
-        put!(
-            svg,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#e4e7eb\"/>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-            N(p.left),
-            N(y),
-            N(p.right),
-            N(y),
-            N(p.left - 8.0),
-            N(y + 4.0),
-            escape(&(chart.y_format)(tick))
-        );
-    }
+    y_grid(&mut svg, y_top, y_step, |tick| {
+        escape(&(chart.y_format)(tick))
+    });
     y_unit(&mut svg, chart.y_unit);
     time_axis(&mut svg, x_max);
 
@@ -869,6 +856,26 @@ fn time_axis(svg: &mut String, x_max: f64) {
 }
 
 /// What the y axis counts, above its tick labels.
+/// Horizontal grid lines with their labels on the y axis.
+fn y_grid(svg: &mut String, y_top: f64, y_step: f64, label: impl Fn(f64) -> String) {
+    let p = PLOT;
+    for tick in ticks(y_top, y_step) {
+        let y = p.y(tick, y_top);
+        put!(
+            svg,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#e4e7eb\"/>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
+            N(p.left),
+            N(y),
+            N(p.right),
+            N(y),
+            N(p.left - 8.0),
+            N(y + 4.0),
+            label(tick)
+        );
+    }
+}
+
 fn y_unit(svg: &mut String, unit: &str) {
     put!(
         svg,
@@ -1014,21 +1021,7 @@ fn distribution_chart(histogram: Option<&Histogram<u64>>, result: &LoadResult) -
     let (y_top, y_step) = nice_axis(max as f64, true);
     let p = PLOT;
     let mut svg = svg_open(id, label, HEIGHT);
-    for tick in ticks(y_top, y_step) {
-        let y = p.y(tick, y_top);
-        put!(
-            svg,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#e4e7eb\"/>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-            N(p.left),
-            N(y),
-            N(p.right),
-            N(y),
-            N(p.left - 8.0),
-            N(y + 4.0),
-            count(tick)
-        );
-    }
+    y_grid(&mut svg, y_top, y_step, count);
     y_unit(&mut svg, "responses");
     for tick in bins.ticks() {
         let x = bins.x(tick);

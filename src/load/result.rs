@@ -283,7 +283,7 @@ impl LoadResult {
         }
         let totals = &run.totals;
         let schedule = (test.model == "open").then(|| ScheduleReport {
-            target_rate: 0.0,
+            target_rate: test.rate.unwrap_or(0.0),
             sent: totals.scheduled,
             late: totals.late,
             max_lag_ms: round3(totals.max_lag.as_secs_f64() * 1000.0),
@@ -313,9 +313,6 @@ impl LoadResult {
                 .collect(),
         };
         result.derive(&histogram);
-        if let Some(schedule) = &mut result.schedule {
-            schedule.target_rate = result.test.rate.unwrap_or(0.0);
-        }
         result
     }
 
@@ -365,6 +362,15 @@ impl LoadResult {
                 e.column()
             ))
         })?;
+        Self::from_value(value, path)
+    }
+
+    /// Reads a result from a parsed JSON document, checking its format.
+    pub fn from_value(value: serde_json::Value, path: &str) -> Result<Self, LoadError> {
+        let bad = |reason: String| LoadError::File {
+            path: path.to_owned(),
+            reason,
+        };
         match value.get("format").and_then(|f| f.as_str()) {
             Some(FORMAT) => {}
             Some(other) => {
@@ -420,12 +426,12 @@ impl LoadResult {
             stage.target = 0.0;
         }
         merged.test.max_requests = first.test.max_requests.map(|_| 0);
-        let mut schedule = first.schedule.clone().map(|s| ScheduleReport {
+        let mut schedule = first.schedule.as_ref().map(|_| ScheduleReport {
             target_rate: 0.0,
             sent: 0,
             late: 0,
             max_lag_ms: 0.0,
-            kept_up: s.kept_up,
+            kept_up: true,
         });
         for (result, start) in results.iter().zip(&starts) {
             if result.test.url != first.test.url {

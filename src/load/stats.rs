@@ -184,7 +184,6 @@ pub struct Recorder {
     totals: ThreadTotals,
     collector: Arc<Collector>,
     thread: usize,
-    encoded: Vec<u8>,
 }
 
 impl Recorder {
@@ -200,7 +199,6 @@ impl Recorder {
             totals: ThreadTotals::default(),
             collector,
             thread,
-            encoded: Vec::with_capacity(1024),
         }
     }
 
@@ -274,9 +272,9 @@ impl Recorder {
         if self.counts == SecondCounts::default() {
             return;
         }
-        self.encoded.clear();
+        let mut encoded = Vec::new();
         // Writing into a Vec cannot fail.
-        let _ = V2Serializer::new().serialize(&self.histogram, &mut self.encoded);
+        let _ = V2Serializer::new().serialize(&self.histogram, &mut encoded);
         {
             let mut total = self
                 .collector
@@ -293,7 +291,7 @@ impl Recorder {
             .push(SecondPart {
                 second: self.second,
                 counts: self.counts,
-                histogram: self.encoded.clone(),
+                histogram: encoded,
             });
         self.histogram.reset();
         self.counts = SecondCounts::default();

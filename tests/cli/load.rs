@@ -452,6 +452,16 @@ fn load_report_merges_results_exactly() {
     let piped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(piped["summary"], json["summary"]);
 
+    // Junk among the pods' logs: the error says which document, exit 2.
+    let out = s
+        .cmd()
+        .args(["--no-config", "load", "report", "-"])
+        .write_stdin(b"panic: out of memory\n".to_vec())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stdin: result 1 is not JSON"));
+
     // Not a result: a clear error, exit 2.
     let bogus = s.write("work/bogus.json", "{\"hello\": 1}");
     let out = s

@@ -84,25 +84,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Http1<S> {
                 return Err(self.failure(&err));
             }
         };
-        let close = match framing {
-            Framing::None => close,
-            Framing::Length(n) => {
-                self.skip(n)
-                    .await
-                    .map_err(|e| Failure::Error(io_error(&e)))?;
-                close
-            }
-            Framing::Chunked => {
-                self.skip_chunked().await?;
-                close
-            }
-            Framing::UntilClose => {
-                self.skip_to_end()
-                    .await
-                    .map_err(|e| Failure::Error(io_error(&e)))?;
-                true
-            }
-        };
+        // A body without length ends when the server closes the connection.
+        let close = close || matches!(framing, Framing::UntilClose);
+        let io = |e: io::Error| Failure::Error(io_error(&e));
+        match framing {
+            Framing::None => {}
+            Framing::Length(n) => self.skip(n).await.map_err(io)?,
+            Framing::Chunked => self.skip_chunked().await?,
+            Framing::UntilClose => self.skip_to_end().await.map_err(io)?,
+        }
         self.served += 1;
         Ok(Response {
             status,
