@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Seal secrets files so they can be committed (SOPS-compatible, age)')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render Kubernetes manifests from templates and layered values')
             [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines')
+            [CompletionResult]::new('gate', 'gate', [CompletionResultType]::ParameterValue, 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -474,6 +475,37 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
         'opsctl;load;help;help' {
             break
         }
+        'opsctl;gate' {
+            [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Prometheus (or Thanos, Mimir, VictoriaMetrics) address; wins over the spec and opsctl.toml')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'Set an analysis arg, substituted as {{args.NAME}} (repeatable)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Replay the analysis from a past instant: RFC 3339, unix seconds, or a duration ago (30m)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop the analysis after this long (background metrics without a count end then)')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report, one test case per metric')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Bearer token file for Prometheus (else OPSCTL_PROMETHEUS_TOKEN)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth user; the password comes from OPSCTL_PROMETHEUS_PASSWORD')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add a header to every query, ''Name: value'' (e.g. X-Scope-OrgID) (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header to every query, ''Name: value'' (e.g. X-Scope-OrgID) (repeatable)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'One measurement per metric, judged alone (for a post-deploy CI check)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Evaluate and report, but exit 0 whatever the verdict')
+            [CompletionResult]::new('--validate', '--validate', [CompletionResultType]::ParameterName, 'Check the spec and print the resolved queries; query nothing')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file (neither opsctl.toml nor the user config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail and name the flag that supplies the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'opsctl;completions' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
@@ -495,6 +527,7 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Seal secrets files so they can be committed (SOPS-compatible, age)')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render Kubernetes manifests from templates and layered values')
             [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines')
+            [CompletionResult]::new('gate', 'gate', [CompletionResultType]::ParameterValue, 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -557,6 +590,9 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             break
         }
         'opsctl;help;load;report' {
+            break
+        }
+        'opsctl;help;gate' {
             break
         }
         'opsctl;help;completions' {

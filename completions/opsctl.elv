@@ -37,6 +37,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand secrets 'Seal secrets files so they can be committed (SOPS-compatible, age)'
             cand render 'Render Kubernetes manifests from templates and layered values'
             cand load 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
+            cand gate 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -436,6 +437,36 @@ set edit:completion:arg-completer[opsctl] = {|@words|
         }
         &'opsctl;load;help;help'= {
         }
+        &'opsctl;gate'= {
+            cand --prometheus 'Prometheus (or Thanos, Mimir, VictoriaMetrics) address; wins over the spec and opsctl.toml'
+            cand --arg 'Set an analysis arg, substituted as {{args.NAME}} (repeatable)'
+            cand --at 'Replay the analysis from a past instant: RFC 3339, unix seconds, or a duration ago (30m)'
+            cand --timeout 'Stop the analysis after this long (background metrics without a count end then)'
+            cand --junit 'Write a JUnit XML report, one test case per metric'
+            cand --token-file 'Bearer token file for Prometheus (else OPSCTL_PROMETHEUS_TOKEN)'
+            cand --user 'Basic auth user; the password comes from OPSCTL_PROMETHEUS_PASSWORD'
+            cand -H 'Add a header to every query, ''Name: value'' (e.g. X-Scope-OrgID) (repeatable)'
+            cand --header 'Add a header to every query, ''Name: value'' (e.g. X-Scope-OrgID) (repeatable)'
+            cand --cacert 'Trust the CA certificates in this PEM file'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format on stdout'
+            cand --output 'Report format on stdout'
+            cand --color 'When to colour output'
+            cand --once 'One measurement per metric, judged alone (for a post-deploy CI check)'
+            cand --dry-run 'Evaluate and report, but exit 0 whatever the verdict'
+            cand --validate 'Check the spec and print the resolved queries; query nothing'
+            cand -k 'Skip TLS certificate verification'
+            cand --insecure 'Skip TLS certificate verification'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'opsctl;completions'= {
             cand -C 'Run as if opsctl was started in DIR'
             cand --config 'Read this project config file instead of searching for opsctl.toml'
@@ -456,6 +487,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand secrets 'Seal secrets files so they can be committed (SOPS-compatible, age)'
             cand render 'Render Kubernetes manifests from templates and layered values'
             cand load 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
+            cand gate 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -502,6 +534,8 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand report 'Merge saved results and print, compare or draw them'
         }
         &'opsctl;help;load;report'= {
+        }
+        &'opsctl;help;gate'= {
         }
         &'opsctl;help;completions'= {
         }

@@ -41,6 +41,7 @@ complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "config" -d 'Show the 
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "load" -d 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
+complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "gate" -d 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
@@ -364,6 +365,31 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subc
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from help" -f -a "report" -d 'Merge saved results and print, compare or draw them'
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l prometheus -d 'Prometheus (or Thanos, Mimir, VictoriaMetrics) address; wins over the spec and opsctl.toml' -r -f
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l arg -d 'Set an analysis arg, substituted as {{args.NAME}} (repeatable)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l at -d 'Replay the analysis from a past instant: RFC 3339, unix seconds, or a duration ago (30m)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l timeout -d 'Stop the analysis after this long (background metrics without a count end then)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l junit -d 'Write a JUnit XML report, one test case per metric' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l token-file -d 'Bearer token file for Prometheus (else OPSCTL_PROMETHEUS_TOKEN)' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l user -d 'Basic auth user; the password comes from OPSCTL_PROMETHEUS_PASSWORD' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s H -l header -d 'Add a header to every query, \'Name: value\' (e.g. X-Scope-OrgID) (repeatable)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l once -d 'One measurement per metric, judged alone (for a post-deploy CI check)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l dry-run -d 'Evaluate and report, but exit 0 whatever the verdict'
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l validate -d 'Check the spec and print the resolved queries; query nothing'
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s k -l insecure -d 'Skip TLS certificate verification'
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
@@ -376,12 +402,13 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s q -l quiet
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "config" -d 'Show the configuration and where each value comes from'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "load" -d 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "config" -d 'Show the configuration and where each value comes from'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "load" -d 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "gate" -d 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print every setting with its value and origin, or one value'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config files that are read'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "keygen" -d 'Create a new age identity (key pair)'

@@ -202,6 +202,35 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         ],
     ),
     (
+        "gate",
+        &[
+            ex(
+                "Run the analysis in gate.yaml: every metric, every interval, count times",
+                "opsctl gate --prometheus http://prometheus:9090",
+            ),
+            ex(
+                "A post-deploy CI check: one measurement per metric, JUnit for the dashboard",
+                "opsctl gate --once --junit gate.xml",
+            ),
+            ex(
+                "Test the Argo AnalysisTemplate your Rollout will run, with its args",
+                "opsctl gate deploy/analysis.yaml --arg service-name=checkout --once",
+            ),
+            ex(
+                "Replay yesterday's deployment analysis from the data Prometheus kept",
+                "opsctl gate --at 2026-11-20T14:00:00Z",
+            ),
+            ex(
+                "A background analysis for 15 minutes, reported but never blocking",
+                "opsctl gate --timeout 15m --dry-run -o json",
+            ),
+            ex(
+                "Check a spec and show its resolved queries without querying",
+                "opsctl gate analysis.yaml --arg service-name=checkout --validate",
+            ),
+        ],
+    ),
+    (
         "load report",
         &[
             ex(

@@ -8,6 +8,7 @@ mod completions;
 mod config;
 mod examples;
 mod exit;
+mod gate;
 mod generated;
 mod load;
 mod man;
@@ -149,6 +150,7 @@ enum Command {
     Secrets(Box<secrets::SecretsArgs>),
     Render(Box<render::RenderArgs>),
     Load(Box<load::LoadArgs>),
+    Gate(Box<gate::GateArgs>),
     Completions(completions::CompletionsArgs),
 }
 
@@ -184,6 +186,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Secrets(args) => secrets::run(&session, *args),
         Command::Render(args) => render::run(&session, *args),
         Command::Load(args) => load::run(&session, *args),
+        Command::Gate(args) => gate::run(&session, *args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -104,6 +104,11 @@ pub const KEYS: &[KeyInfo] = &[
         kind: KeyKind::Str,
         help: "namespace for templates, `release.namespace` (default default)",
     },
+    KeyInfo {
+        key: "gate.prometheus",
+        kind: KeyKind::Str,
+        help: "Prometheus address `opsctl gate` queries when neither --prometheus nor the spec names one",
+    },
 ];
 
 /// Looks a key up by its environment variable.

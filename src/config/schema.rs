@@ -22,6 +22,18 @@ pub struct Config {
     pub secrets: SecretsConfig,
     /// `[render]`: defaults for `opsctl render`.
     pub render: RenderConfig,
+    /// `[gate]`: defaults for `opsctl gate`.
+    pub gate: GateConfig,
+}
+
+/// `[gate]` in opsctl.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct GateConfig {
+    /// Prometheus address used when neither `--prometheus` nor the spec
+    /// names one.
+    pub prometheus: Option<String>,
 }
 
 /// `[project]` in opsctl.toml: metadata templates see as `chart`.

@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+pub mod located;
 pub mod yaml;
 
 /// A file does not parse; line and column are 1-based.

@@ -296,7 +296,7 @@ fn take_deferred(deferred: &mut Vec<(usize, Comment)>, indent: usize) -> Vec<Com
 }
 
 /// A key as text (YAML allows `1: x`; sops keys are strings).
-fn scalar_key(scalar: &Scalar) -> String {
+pub(super) fn scalar_key(scalar: &Scalar) -> String {
     match scalar {
         Scalar::Str(s) | Scalar::Time(s) => s.clone(),
         Scalar::Int(i) => i.to_string(),
@@ -309,7 +309,7 @@ fn scalar_key(scalar: &Scalar) -> String {
 
 /// Resolves a scalar with the YAML 1.2 core schema, as go-yaml v3 (sops) does:
 /// `yes`/`on` are strings; timestamps stay strings.
-fn resolve(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Scalar {
+pub(super) fn resolve(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Scalar {
     if let Some(tag) = tag {
         if tag.is_yaml_core_schema() {
             let typed = match tag.suffix() {

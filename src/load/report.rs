@@ -16,6 +16,7 @@ use hdrhistogram::Histogram;
 use super::baseline::{Comparison, Row};
 use super::result::{LoadResult, SecondReport};
 use super::threshold::{Unit, Verdict, format_value};
+use crate::markup::escape;
 use crate::units::{format_bytes, format_count, format_duration, format_latency};
 
 /// The colours the charts draw their data in, distinct from each other and
@@ -1337,22 +1338,6 @@ fn value(unit: Unit, v: f64) -> String {
         Unit::Ms => ms(v),
         _ => format_value(unit, finite(v)),
     }
-}
-
-/// Text made safe for HTML content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

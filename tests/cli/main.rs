@@ -1,11 +1,14 @@
 //! Integration tests: drive the built `opsctl` binary as a user would.
 
 mod config;
+mod gate;
 mod generated;
 mod help;
 mod http_server;
 mod load;
 mod load_report;
+mod prometheus_harness;
+mod prometheus_server;
 mod render;
 mod secrets;
 mod shells;
