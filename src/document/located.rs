@@ -326,4 +326,11 @@ mod tests {
         assert!(parse("").unwrap().is_empty());
         assert_eq!(parse("---\n---\na: 1\n").unwrap().len(), 1);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_reads_or_errs_without_panicking(text in "(\\PC|[\\n:{}\\[\\]&*!|>#-]){0,200}") {
+            let _ = parse(&text);
+        }
+    }
 }

@@ -595,3 +595,76 @@ pub(super) fn prometheus_settings(
     }
     Ok(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use crate::gate::spec::{ReadOptions, read};
+
+    /// Argo's validation of limits and counts, written out as the rule table
+    /// in its docs: does a metric with these fields pass?
+    fn argo_accepts(
+        count: i64,
+        interval: bool,
+        failure: i64,
+        inconclusive: i64,
+        success: i64,
+    ) -> bool {
+        if success < 0 || failure < -1 || (failure == -1 && success == 0) || inconclusive < 0 {
+            return false;
+        }
+        if count > 0 {
+            if failure >= 0 && count < failure + success {
+                return false;
+            }
+            if failure == -1 && count < success {
+                return false;
+            }
+            if count < inconclusive || (count > 1 && !interval) {
+                return false;
+            }
+        }
+        true
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn limits_are_validated_as_argo_validates_them(
+            count in -1i64..6,
+            interval in any::<bool>(),
+            failure in -2i64..4,
+            inconclusive in -1i64..4,
+            success in -1i64..4,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("gate.yaml");
+            let interval_line = if interval { "    interval: 1m\n" } else { "" };
+            std::fs::write(
+                &path,
+                format!(
+                    "metrics:\n  - name: m\n    query: up\n{interval_line}    count: {count}\n    \
+                     failureLimit: {failure}\n    inconclusiveLimit: {inconclusive}\n    \
+                     consecutiveSuccessLimit: {success}\n"
+                ),
+            )
+            .unwrap();
+            let result = read(&[path], &ReadOptions::default());
+            let expected = count >= 0 && argo_accepts(count, interval, failure, inconclusive, success);
+            prop_assert_eq!(result.is_ok(), expected, "{:?}", result.err().map(|e| e.to_string()));
+            if let Ok(spec) = result {
+                let m = &spec.metrics[0];
+                // No count (or 0): one measurement without an interval, unbounded with one.
+                let effective = match (count, interval) {
+                    (0, false) => Some(1),
+                    (0, true) => None,
+                    (c, _) => Some(c as u64),
+                };
+                prop_assert_eq!(m.count, effective);
+                prop_assert_eq!(m.failure_limit, failure);
+            }
+        }
+    }
+}
