@@ -96,13 +96,16 @@ pub enum PromError {
     /// The client could not be built from the configuration.
     #[error("{0}")]
     Config(String),
-    /// No connection (refused, DNS, TLS).
+    /// No connection (refused, reset, DNS, TLS).
     #[error("cannot reach Prometheus at {address}: {reason}")]
     Connect {
         /// The base address.
         address: String,
-        /// The cause, innermost first.
+        /// The innermost cause.
         reason: String,
+        /// Refused or dropped, which a restart or a blip explains; a bad
+        /// certificate or an unknown host will fail the same way again.
+        transient: bool,
     },
     /// No answer within the deadline.
     #[error("Prometheus at {address} did not answer within {seconds}s")]
@@ -143,7 +146,8 @@ impl PromError {
     /// 502/503/504), unlike a bad query.
     pub fn is_transient(&self) -> bool {
         match self {
-            PromError::Connect { .. } | PromError::Timeout { .. } => true,
+            PromError::Connect { transient, .. } => *transient,
+            PromError::Timeout { .. } => true,
             PromError::Http { status, .. } => matches!(status, 502..=504),
             PromError::Api { status, .. } => *status == 503,
             PromError::Config(_) | PromError::Decode(_) => false,
@@ -358,8 +362,37 @@ impl Client {
         PromError::Connect {
             address: self.address.clone(),
             reason: innermost(&error),
+            transient: dropped_connection(&error),
         }
     }
+}
+
+/// Whether a transport error is a refused, reset or cut connection (worth
+/// retrying), rather than a TLS or name-resolution failure.
+fn dropped_connection(error: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind;
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::NotConnected
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::UnexpectedEof
+                    | ErrorKind::TimedOut
+            );
+        }
+        if let Some(h) = e.downcast_ref::<hyper::Error>()
+            && (h.is_incomplete_message() || h.is_closed() || h.is_canceled())
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// The most specific cause of a transport error ("Connection refused"

@@ -2,11 +2,13 @@
 
 mod config;
 mod gate;
+mod gate_client;
 mod generated;
 mod help;
 mod http_server;
 mod load;
 mod load_report;
+mod prometheus_gateway;
 mod prometheus_harness;
 mod prometheus_server;
 mod render;
