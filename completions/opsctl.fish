@@ -26,7 +26,7 @@ end
 
 complete -c opsctl -n "__fish_opsctl_needs_command" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_needs_command" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_needs_command" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_needs_command" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -46,7 +46,7 @@ complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "completions" -d 'Prin
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -61,7 +61,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_see
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from show" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from show" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -73,7 +73,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_su
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from path" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -88,7 +88,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_su
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -108,10 +108,10 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_se
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "unset" -d 'Remove one value from a sealed file'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "rotate" -d 'New data key and fresh ciphertext, adding or removing recipients'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and not __fish_seen_subcommand_from keygen seal unseal check exec edit set unset rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l out -d 'Write the identity to FILE (created 0600, never overwritten); `-` for stdout' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l out -d 'Write the identity to FILE (created 0600, never overwritten); `-` for stdout; the same as -o FILE' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -122,7 +122,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from keygen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l out -d 'Write the result to FILE (atomically) instead of stdout' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l out -d 'Write the result to FILE (atomically) instead of stdout; the same as -o FILE' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l age -d 'Seal for this age recipient (age1…, ssh-ed25519 …, ssh-rsa …); repeatable or comma-separated' -r
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l recipients-file -d 'Seal for every recipient listed in FILE (one per line, # comments)' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l encrypted-regex -d 'Encrypt only keys matching REGEX (e.g. \'^(data|stringData)$\')' -r
@@ -143,7 +143,7 @@ ini\t''
 binary\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -156,7 +156,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from seal" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l extract -d 'Print only this value, e.g. \'["db"]["password"]\' or \'["hosts"][0]\'' -r
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l out -d 'Write the result to FILE (atomically) instead of stdout' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l out -d 'Write the result to FILE (atomically) instead of stdout; the same as -o FILE' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l input-type -d 'Read the input as this format instead of guessing from the file name' -r -f -a "yaml\t''
 json\t''
@@ -170,7 +170,7 @@ ini\t''
 binary\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unseal" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -190,7 +190,7 @@ ini\t''
 binary\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from check" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -203,7 +203,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from exec" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -218,7 +218,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from edit" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -232,7 +232,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from set" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -245,7 +245,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from unset" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -260,7 +260,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_s
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l identity -d 'Read age identities (or SSH private keys) from FILE; repeatable' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand secrets; and __fish_seen_subcommand_from rotate" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -293,7 +293,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l out -d 'Write o
 complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l schema-dir -d 'Kubernetes JSON schemas in kubeconform\'s layout (e.g. v1.33.0-standalone-strict); implies --validate' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand render" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand render" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -331,7 +331,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l job-name -d 'Name of the Job and ConfigMap for --emit-job' -r
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -353,7 +353,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subc
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l report -d 'Write a self-contained HTML report to FILE' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and __fish_seen_subcommand_from report" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -376,7 +376,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s H -l header -d 'A
 complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l cacert -d 'Trust the CA certificates in this PEM file' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -392,7 +392,7 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -l no-input -d 'Neve
 complete -c opsctl -n "__fish_opsctl_using_subcommand gate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
-complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s o -l output -d 'Report format on stdout' -r -f -a "human\t''
+complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
 json\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''

@@ -97,7 +97,7 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         &[
             ex(
                 "Write a new identity to a file (0600) and print its public key",
-                "opsctl secrets keygen --out key.txt",
+                "opsctl secrets keygen -o key.txt",
             ),
             ex(
                 "Append it to ~/.config/sops/age/keys.txt, where sops and opsctl find it",

@@ -13,6 +13,7 @@ mod generated;
 mod load;
 mod man;
 mod output;
+mod output_arg;
 mod prompt;
 mod render;
 mod secrets;
@@ -98,16 +99,21 @@ struct GlobalArgs {
     #[arg(long, global = true, help_heading = "Global options")]
     no_config: bool,
 
-    /// Report format on stdout
+    /// Report format; for secrets keygen, seal and unseal also an output FILE
+    ///
+    /// `human` and `json` name the report format; any other value is a file, which only the
+    /// commands that write one (secrets keygen, seal, unseal) take: `-o secrets.enc.yaml`, or
+    /// `-o ./json` for a file named json. Give -o twice for both: `keygen -o key.txt -o json`.
     #[arg(
         short = 'o',
         long,
         global = true,
-        value_name = "FORMAT",
-        value_parser = PossibleValuesParser::new(OutputFormat::NAMES),
+        value_name = "FORMAT|FILE",
+        action = clap::ArgAction::Append,
+        value_parser = output_arg::OutputValueParser,
         help_heading = "Global options"
     )]
-    output: Option<String>,
+    output: Vec<String>,
 
     /// Print only results and errors, no progress or notes
     #[arg(
@@ -181,6 +187,19 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let session = Session::start(cli.global)?;
+    if let Some(file) = &session.output_file {
+        let takes_file = matches!(&cli.command, Command::Secrets(a) if a.takes_output_file());
+        if !takes_file {
+            return Err(anyhow::Error::msg(exit::Hint::new(
+                format!(
+                    "-o {}: not an output format (expected {})",
+                    file.display(),
+                    OutputFormat::NAMES.join(" or ")
+                ),
+                "only `secrets keygen`, `seal` and `unseal` write their result to a file named by -o",
+            )));
+        }
+    }
     match cli.command {
         Command::Config(args) => config::run(&session, args),
         Command::Secrets(args) => secrets::run(&session, *args),
@@ -195,15 +214,24 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
 /// can be loaded on demand by the commands that need it.
 struct Session {
     global: GlobalArgs,
+    /// The report format named by `-o`, if any.
+    output_format: Option<String>,
+    /// The output file named by `-o` (a value that is not a format name).
+    output_file: Option<PathBuf>,
 }
 
 impl Session {
     fn start(global: GlobalArgs) -> anyhow::Result<Self> {
+        let (output_format, output_file) = output_arg::split_output_values(&global.output)?;
         if let Some(dir) = &global.directory {
             std::env::set_current_dir(dir)
                 .with_context(|| format!("cannot change to directory {} (-C)", dir.display()))?;
         }
-        Ok(Self { global })
+        Ok(Self {
+            global,
+            output_format,
+            output_file,
+        })
     }
 
     /// Where configuration comes from, with the flags as the top layer.
@@ -211,7 +239,7 @@ impl Session {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         let g = &self.global;
         let mut overrides = Vec::new();
-        if let Some(output) = &g.output {
+        if let Some(output) = &self.output_format {
             overrides.push(Override {
                 key: "output",
                 value: toml::Value::String(output.clone()),

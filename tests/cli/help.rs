@@ -112,10 +112,28 @@ fn an_unknown_subcommand_suggests_the_near_one() {
 fn a_bad_flag_value_lists_the_possible_ones() {
     let s = Sandbox::new();
     s.cmd()
+        .args(["config", "show", "--color", "rainbow"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "[possible values: auto, always, never]",
+        ));
+}
+
+#[test]
+fn an_unknown_output_format_names_the_formats_and_the_commands_that_take_a_file() {
+    let s = Sandbox::new();
+    s.cmd()
         .args(["config", "show", "--output", "yaml"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("[possible values: human, json]"));
+        .stderr(predicate::str::contains(
+            "-o yaml: not an output format (expected human or json)",
+        ))
+        .stderr(predicate::str::contains(
+            "only `secrets keygen`, `seal` and `unseal` write their result to a file",
+        ));
+    assert!(!s.work().join("yaml").exists(), "nothing is written");
 }
 
 #[test]

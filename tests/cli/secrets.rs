@@ -35,7 +35,7 @@ fn require_age() {
 fn with_identity(s: &Sandbox) -> String {
     let out = s
         .cmd()
-        .args(["secrets", "keygen", "--out", "key.txt", "-o", "json"])
+        .args(["secrets", "keygen", "-o", "key.txt", "-o", "json"])
         .assert()
         .success()
         .get_output()
@@ -119,6 +119,72 @@ fn keygen_writes_a_private_identity_and_never_overwrites() {
         .success()
         .stdout(predicate::str::contains("AGE-SECRET-KEY-1"))
         .stderr(predicate::str::contains("public key: age1"));
+}
+
+#[test]
+fn dash_o_names_the_output_file_of_seal_and_unseal() {
+    let s = Sandbox::new();
+    let public = with_identity(&s);
+    s.write("work/app.yaml", "db:\n  password: hunter2\n");
+    s.cmd()
+        .args([
+            "secrets",
+            "seal",
+            "app.yaml",
+            "--age",
+            &public,
+            "-o",
+            "app.enc.yaml",
+        ])
+        .assert()
+        .success()
+        .stdout("");
+    let sealed = std::fs::read_to_string(s.work().join("app.enc.yaml")).unwrap();
+    assert!(sealed.contains("ENC[AES256_GCM,") && !sealed.contains("hunter2"));
+    // sops opens the file opsctl wrote with -o.
+    let plain = run_ok(sops_cmd(&s).args(["-d", "app.enc.yaml"]));
+    assert_eq!(
+        String::from_utf8(plain).unwrap(),
+        "db:\n    password: hunter2\n"
+    );
+    s.cmd()
+        .args(["secrets", "unseal", "app.enc.yaml", "-o", "plain.yaml"])
+        .env("SOPS_AGE_KEY_FILE", s.work().join("key.txt"))
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(
+        std::fs::read_to_string(s.work().join("plain.yaml")).unwrap(),
+        "db:\n  password: hunter2\n"
+    );
+    // -o FILE with --in-place, or named twice, is refused and changes nothing.
+    s.cmd()
+        .args([
+            "secrets", "seal", "app.yaml", "--age", &public, "-i", "-o", "x.yaml",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--in-place both say where the result goes",
+        ));
+    s.cmd()
+        .args([
+            "secrets", "seal", "app.yaml", "--age", &public, "-o", "x.yaml", "--out", "y.yaml",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the output file is named twice"));
+    assert!(!s.work().join("x.yaml").exists() && !s.work().join("y.yaml").exists());
+    assert_eq!(
+        std::fs::read_to_string(s.work().join("app.yaml")).unwrap(),
+        "db:\n  password: hunter2\n"
+    );
+    // Commands that write no file take only a format.
+    s.cmd()
+        .args(["secrets", "check", "app.enc.yaml", "-o", "report.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an output format"));
 }
 
 #[test]

@@ -13,9 +13,9 @@ use crate::secrets::keys::{self, IdentitySources};
 
 #[derive(Debug, Args)]
 pub(super) struct KeygenArgs {
-    /// Write the identity to FILE (created 0600, never overwritten); `-` for stdout
+    /// Write the identity to FILE (created 0600, never overwritten); `-` for stdout; the same as -o FILE
     #[arg(long = "out", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
-    out: Option<PathBuf>,
+    pub(super) out: Option<PathBuf>,
     /// Also append the identity to the default sops key file
     #[arg(long)]
     add_to_sops_keys: bool,
@@ -41,7 +41,7 @@ pub(super) fn keygen(printer: &Printer, args: KeygenArgs) -> anyhow::Result<Outc
         Some(path) if path != Path::new("-") => {
             crate::fsx::create_new_with_mode(path, identity.as_bytes(), 0o600).map_err(|e| match e {
                 crate::fsx::FsError::Exists(_) => anyhow::anyhow!(
-                    "{} already exists; opsctl never overwrites an identity (choose another --out)",
+                    "{} already exists; opsctl never overwrites an identity (choose another -o FILE)",
                     path.display()
                 ),
                 other => anyhow::Error::new(other).context(format!("cannot write the identity to {}", path.display())),
@@ -53,7 +53,8 @@ pub(super) fn keygen(printer: &Printer, args: KeygenArgs) -> anyhow::Result<Outc
         _ => {
             if printer.format() == OutputFormat::Json {
                 bail!(
-                    "-o json reports on the identity, so the identity itself must go to a file: pass --out FILE"
+                    "-o json reports on the identity, so the identity itself must go to a file: \
+                     pass -o FILE as well (`keygen -o key.txt -o json`)"
                 );
             }
             write_stdout(identity.as_bytes())?;

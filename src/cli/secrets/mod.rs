@@ -101,15 +101,60 @@ struct DestinationArgs {
     /// Replace each input file with the result (atomically)
     #[arg(short, long, conflicts_with = "out")]
     in_place: bool,
-    /// Write the result to FILE (atomically) instead of stdout
+    /// Write the result to FILE (atomically) instead of stdout; the same as -o FILE
     #[arg(long = "out", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     out: Option<PathBuf>,
 }
 
+impl DestinationArgs {
+    /// Takes the file named by `-o FILE`.
+    fn set_output_file(&mut self, file: &Path) -> anyhow::Result<()> {
+        if self.in_place {
+            bail!(
+                "-o {} and --in-place both say where the result goes; give one",
+                file.display()
+            );
+        }
+        set_output_file(&mut self.out, file)
+    }
+}
+
+/// Puts the file named by `-o FILE` where `--out` would have put it.
+fn set_output_file(out: &mut Option<PathBuf>, file: &Path) -> anyhow::Result<()> {
+    if let Some(earlier) = out {
+        bail!(
+            "the output file is named twice (-o {} and --out {}); give one",
+            file.display(),
+            earlier.display()
+        );
+    }
+    *out = Some(file.to_owned());
+    Ok(())
+}
+
+impl SecretsArgs {
+    /// Whether the command writes a result file that `-o FILE` may name.
+    pub fn takes_output_file(&self) -> bool {
+        matches!(
+            self.command,
+            SecretsCommand::Keygen(_) | SecretsCommand::Seal(_) | SecretsCommand::Unseal(_)
+        )
+    }
+}
+
 /// Runs `opsctl secrets …`.
 pub fn run(session: &Session, args: SecretsArgs) -> anyhow::Result<Outcome> {
+    let mut command = args.command;
+    if let Some(file) = &session.output_file {
+        match &mut command {
+            SecretsCommand::Keygen(a) => set_output_file(&mut a.out, file)?,
+            SecretsCommand::Seal(a) => a.destination.set_output_file(file)?,
+            SecretsCommand::Unseal(a) => a.destination.set_output_file(file)?,
+            _ => {}
+        }
+    }
     let (loaded, printer) = session.load_config()?;
-    match args.command {
+    match command {
         SecretsCommand::Keygen(a) => keygen::keygen(&printer, a),
         SecretsCommand::Seal(a) => seal::seal(&printer, a, &loaded.config.secrets.age_recipients),
         SecretsCommand::Unseal(a) => unseal::unseal(&printer, a),
@@ -151,7 +196,9 @@ fn locate(file: &Path, input: &[u8], err: core::SecretsError) -> anyhow::Error {
 
 fn check_destination(dest: &DestinationArgs, files: usize) -> anyhow::Result<()> {
     if files > 1 && !dest.in_place {
-        bail!("several files can only be processed with --in-place (or one at a time with --out)");
+        bail!(
+            "several files can only be processed with --in-place (or one at a time with -o FILE)"
+        );
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ pub(super) struct SealArgs {
     #[arg(required = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     files: Vec<PathBuf>,
     #[command(flatten)]
-    destination: DestinationArgs,
+    pub(super) destination: DestinationArgs,
     /// Seal for this age recipient (age1…, ssh-ed25519 …, ssh-rsa …); repeatable or comma-separated
     #[arg(long = "age", value_name = "RECIPIENT")]
     age: Vec<String>,

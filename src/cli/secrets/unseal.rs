@@ -19,7 +19,7 @@ pub(super) struct UnsealArgs {
     #[arg(long, value_name = "PATH")]
     extract: Option<String>,
     #[command(flatten)]
-    destination: DestinationArgs,
+    pub(super) destination: DestinationArgs,
     /// Read age identities (or SSH private keys) from FILE; repeatable
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     identity: Vec<PathBuf>,
