@@ -1,4 +1,5 @@
-//! Records the git commit the binary is built from, for `opsctl --version`.
+//! Records the git commit the binary is built from, for `opsctl --version`,
+//! and embeds the built-in `opsctl new` templates (`templates/`).
 //!
 //! Builds outside opsctl's own git checkout (a crates.io tarball, a vendored
 //! copy inside another repository) fall back to `OPSCTL_GIT_COMMIT` from the
@@ -16,6 +17,65 @@ fn main() {
         .or_else(|| own_checkout_commit(Path::new(&manifest_dir)))
         .unwrap_or_else(|| "unknown".to_owned());
     println!("cargo:rustc-env=OPSCTL_GIT_COMMIT={commit}");
+    embed_templates(Path::new(&manifest_dir));
+}
+
+/// Writes `$OUT_DIR/builtin_templates.rs`: every file under `templates/` as
+/// `(path, bytes, executable)`, sorted, with `include_bytes!` so a changed
+/// file rebuilds the crate. Symbolic links are refused: a template must not
+/// point outside itself.
+fn embed_templates(root: &Path) {
+    let templates = root.join("templates");
+    println!("cargo:rerun-if-changed={}", templates.display());
+    let mut files = Vec::new();
+    if templates.is_dir() {
+        collect(&templates, &templates, &mut files);
+    }
+    files.sort();
+    let mut code = String::from(
+        "/// Every built-in template file: path under templates/, contents, executable.\n\
+         pub(super) static FILES: &[(&str, &[u8], bool)] = &[\n",
+    );
+    for (rel, abs, exec) in &files {
+        code.push_str(&format!(
+            "    ({rel:?}, include_bytes!({abs:?}), {exec}),\n"
+        ));
+    }
+    code.push_str("];\n");
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out).join("builtin_templates.rs"), code)
+        .expect("cannot write builtin_templates.rs");
+}
+
+fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, String, bool)>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries {
+        let entry = entry.unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let path = entry.path();
+        let meta =
+            std::fs::symlink_metadata(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if meta.file_type().is_symlink() {
+            panic!(
+                "{}: built-in templates may not hold symbolic links",
+                path.display()
+            );
+        }
+        if meta.is_dir() {
+            collect(base, &path, files);
+            continue;
+        }
+        let rel = path
+            .strip_prefix(base)
+            .expect("under templates/")
+            .to_str()
+            .unwrap_or_else(|| panic!("{}: template paths must be UTF-8", path.display()))
+            .replace(std::path::MAIN_SEPARATOR, "/");
+        #[cfg(unix)]
+        let exec = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o111 != 0;
+        #[cfg(not(unix))]
+        let exec = false;
+        files.push((rel, path.display().to_string(), exec));
+    }
 }
 
 /// The short commit hash of HEAD, when the package root is a git work tree's top.

@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Generate a GitOps-ready repository from a template')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration and where each value comes from')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Seal secrets files so they can be committed (SOPS-compatible, age)')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render Kubernetes manifests from templates and layered values')
@@ -43,6 +44,33 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('gate', 'gate', [CompletionResultType]::ParameterValue, 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'opsctl;new' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'A built-in template name, a local directory, or a git URL[#REF][//SUBDIR] [default: service]')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'A built-in template name, a local directory, or a git URL[#REF][//SUBDIR] [default: service]')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)')
+            [CompletionResult]::new('--answers', '--answers', [CompletionResultType]::ParameterName, 'Read answers from a TOML file (such as another repository''s .opsctl/answers.toml)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format; for secrets keygen, seal and unseal also an output FILE')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format; for secrets keygen, seal and unseal also an output FILE')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--defaults', '--defaults', [CompletionResultType]::ParameterName, 'Take every default without asking')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Print the files that would be written, and write nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the files that would be written, and write nothing')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Generate into a non-empty directory, overwriting files the template produces')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Generate into a non-empty directory, overwriting files the template produces')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the built-in templates (or --template''s) and their variables')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file (neither opsctl.toml nor the user config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail and name the flag that supplies the answer')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'opsctl;config' {
@@ -523,6 +551,7 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             break
         }
         'opsctl;help' {
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Generate a GitOps-ready repository from a template')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration and where each value comes from')
             [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Seal secrets files so they can be committed (SOPS-compatible, age)')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render Kubernetes manifests from templates and layered values')
@@ -530,6 +559,9 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('gate', 'gate', [CompletionResultType]::ParameterValue, 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'opsctl;help;new' {
             break
         }
         'opsctl;help;config' {

@@ -31,6 +31,9 @@ _opsctl() {
             opsctl,load)
                 cmd="opsctl__subcmd__load"
                 ;;
+            opsctl,new)
+                cmd="opsctl__subcmd__new"
+                ;;
             opsctl,render)
                 cmd="opsctl__subcmd__render"
                 ;;
@@ -69,6 +72,9 @@ _opsctl() {
                 ;;
             opsctl__subcmd__help,load)
                 cmd="opsctl__subcmd__help__subcmd__load"
+                ;;
+            opsctl__subcmd__help,new)
+                cmd="opsctl__subcmd__help__subcmd__new"
                 ;;
             opsctl__subcmd__help,render)
                 cmd="opsctl__subcmd__help__subcmd__render"
@@ -191,7 +197,7 @@ _opsctl() {
 
     case "${cmd}" in
         opsctl)
-            opts="-C -o -q -v -h -V --config --no-config --output --quiet --verbose --color --no-input --help --version config secrets render load gate completions help"
+            opts="-C -o -q -v -h -V --config --no-config --output --quiet --verbose --color --no-input --help --version new config secrets render load gate completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,7 +614,7 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__help)
-            opts="config secrets render load gate completions help"
+            opts="new config secrets render load gate completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -722,6 +728,20 @@ _opsctl() {
         opsctl__subcmd__help__subcmd__load__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__help__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1186,6 +1206,85 @@ _opsctl() {
                     return 0
                     ;;
                 --report)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        opsctl__subcmd__new)
+            opts="-t -s -n -f -C -o -q -v -h --template --set --answers --defaults --dry-run --force --list --config --no-config --output --quiet --verbose --color --no-input --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --answers)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
                         oldifs="$IFS"

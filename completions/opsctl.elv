@@ -33,6 +33,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand new 'Generate a GitOps-ready repository from a template'
             cand config 'Show the configuration and where each value comes from'
             cand secrets 'Seal secrets files so they can be committed (SOPS-compatible, age)'
             cand render 'Render Kubernetes manifests from templates and layered values'
@@ -40,6 +41,32 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand gate 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'opsctl;new'= {
+            cand -t 'A built-in template name, a local directory, or a git URL[#REF][//SUBDIR] [default: service]'
+            cand --template 'A built-in template name, a local directory, or a git URL[#REF][//SUBDIR] [default: service]'
+            cand -s 'Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)'
+            cand --set 'Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)'
+            cand --answers 'Read answers from a TOML file (such as another repository''s .opsctl/answers.toml)'
+            cand -C 'Run as if opsctl was started in DIR'
+            cand --config 'Read this project config file instead of searching for opsctl.toml'
+            cand -o 'Report format; for secrets keygen, seal and unseal also an output FILE'
+            cand --output 'Report format; for secrets keygen, seal and unseal also an output FILE'
+            cand --color 'When to colour output'
+            cand --defaults 'Take every default without asking'
+            cand -n 'Print the files that would be written, and write nothing'
+            cand --dry-run 'Print the files that would be written, and write nothing'
+            cand -f 'Generate into a non-empty directory, overwriting files the template produces'
+            cand --force 'Generate into a non-empty directory, overwriting files the template produces'
+            cand --list 'List the built-in templates (or --template''s) and their variables'
+            cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
+            cand -q 'Print only results and errors, no progress or notes'
+            cand --quiet 'Print only results and errors, no progress or notes'
+            cand -v 'Say more about what is happening (repeat for more)'
+            cand --verbose 'Say more about what is happening (repeat for more)'
+            cand --no-input 'Never prompt; fail and name the flag that supplies the answer'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'opsctl;config'= {
             cand -C 'Run as if opsctl was started in DIR'
@@ -483,6 +510,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'opsctl;help'= {
+            cand new 'Generate a GitOps-ready repository from a template'
             cand config 'Show the configuration and where each value comes from'
             cand secrets 'Seal secrets files so they can be committed (SOPS-compatible, age)'
             cand render 'Render Kubernetes manifests from templates and layered values'
@@ -490,6 +518,8 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand gate 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'opsctl;help;new'= {
         }
         &'opsctl;help;config'= {
             cand show 'Print every setting with its value and origin, or one value'

@@ -37,6 +37,7 @@ complete -c opsctl -n "__fish_opsctl_needs_command" -s v -l verbose -d 'Say more
 complete -c opsctl -n "__fish_opsctl_needs_command" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_needs_command" -s V -l version -d 'Print version'
+complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "new" -d 'Generate a GitOps-ready repository from a template'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "config" -d 'Show the configuration and where each value comes from'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
@@ -44,6 +45,25 @@ complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "load" -d 'Load test a
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "gate" -d 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s t -l template -d 'A built-in template name, a local directory, or a git URL[#REF][//SUBDIR] [default: service]' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s s -l set -d 'Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)' -r
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -l answers -d 'Read answers from a TOML file (such as another repository\'s .opsctl/answers.toml)' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
+json\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -l defaults -d 'Take every default without asking'
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s n -l dry-run -d 'Print the files that would be written, and write nothing'
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s f -l force -d 'Generate into a non-empty directory, overwriting files the template produces'
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -l list -d 'List the built-in templates (or --template\'s) and their variables'
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s q -l quiet -d 'Print only results and errors, no progress or notes'
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''
@@ -402,13 +422,14 @@ complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s q -l quiet
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -l no-input -d 'Never prompt; fail and name the flag that supplies the answer'
 complete -c opsctl -n "__fish_opsctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "config" -d 'Show the configuration and where each value comes from'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "load" -d 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "gate" -d 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from config secrets render load gate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from new config secrets render load gate completions help" -f -a "new" -d 'Generate a GitOps-ready repository from a template'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from new config secrets render load gate completions help" -f -a "config" -d 'Show the configuration and where each value comes from'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from new config secrets render load gate completions help" -f -a "secrets" -d 'Seal secrets files so they can be committed (SOPS-compatible, age)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from new config secrets render load gate completions help" -f -a "render" -d 'Render Kubernetes manifests from templates and layered values'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from new config secrets render load gate completions help" -f -a "load" -d 'Load test an HTTP endpoint (closed or open model), with thresholds and baselines'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from new config secrets render load gate completions help" -f -a "gate" -d 'Gate a deployment on Prometheus metrics (gate.yaml or Argo AnalysisTemplates)'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from new config secrets render load gate completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c opsctl -n "__fish_opsctl_using_subcommand help; and not __fish_seen_subcommand_from new config secrets render load gate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print every setting with its value and origin, or one value'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config files that are read'
 complete -c opsctl -n "__fish_opsctl_using_subcommand help; and __fish_seen_subcommand_from secrets" -f -a "keygen" -d 'Create a new age identity (key pair)'

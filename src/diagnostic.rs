@@ -91,6 +91,26 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// Rewords serde's messages about a TOML file in the words of its author
+/// (keys, not fields), with a suggestion for a misspelt key.
+pub fn explain_toml_message(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field ") else {
+        return message.to_owned();
+    };
+    let quoted: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let Some((unknown, expected)) = quoted.split_first() else {
+        return message.replacen("field", "key", 1);
+    };
+    let mut out = format!("unknown key `{unknown}`");
+    if let Some(best) = closest(unknown, expected.iter().copied()) {
+        out.push_str(&format!("; did you mean `{best}`?"));
+    }
+    if !expected.is_empty() {
+        out.push_str(&format!(" (known keys here: {})", expected.join(", ")));
+    }
+    out
+}
+
 /// An error and its causes on one line, joined by `: ` (for errors nested
 /// inside another message).
 pub fn error_chain(error: &dyn std::error::Error) -> String {

@@ -285,6 +285,49 @@ impl PrivateTempDir {
     pub fn path(&self) -> &Path {
         self.dir.as_ref().map_or(Path::new(""), |d| d.path())
     }
+
+    /// Creates the directory inside `parent` (so it can be renamed into
+    /// place on the same file system) with `mode` before the umask.
+    pub fn new_in(parent: &Path, mode: u32) -> Result<Self, FsError> {
+        let deferral = crate::interrupt::defer();
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".opsctl-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        let dir = builder.tempdir_in(parent).map_err(FsError::TempDir)?;
+        lock_private_dirs().push(dir.path().to_owned());
+        let created = Self { dir: Some(dir) };
+        drop(deferral);
+        crate::interrupt::check()?;
+        Ok(created)
+    }
+
+    /// Renames the directory to `target` (which must not exist, or be an
+    /// empty directory) and stops tracking it; a Ctrl-C waits for the rename.
+    pub fn persist(mut self, target: &Path) -> Result<(), FsError> {
+        let Some(dir) = self.dir.take() else {
+            return Ok(());
+        };
+        let deferral = crate::interrupt::defer();
+        let from = dir.keep();
+        let renamed = std::fs::rename(&from, target);
+        lock_private_dirs().retain(|p| p != &from);
+        if renamed.is_err() {
+            let _ = std::fs::remove_dir_all(&from);
+        }
+        drop(deferral);
+        renamed.map_err(|source| FsError::Write {
+            path: target.to_owned(),
+            source,
+        })?;
+        crate::interrupt::check()?;
+        Ok(())
+    }
 }
 
 impl Drop for PrivateTempDir {

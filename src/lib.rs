@@ -31,6 +31,7 @@ pub mod load;
 pub mod markup;
 pub mod prometheus;
 pub mod render;
+pub mod scaffold;
 pub mod secrets;
 pub mod template;
 pub mod units;

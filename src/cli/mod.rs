@@ -12,6 +12,7 @@ mod gate;
 mod generated;
 mod load;
 mod man;
+mod new;
 mod output;
 mod output_arg;
 mod prompt;
@@ -152,6 +153,7 @@ struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    New(Box<new::NewArgs>),
     Config(config::ConfigArgs),
     Secrets(Box<secrets::SecretsArgs>),
     Render(Box<render::RenderArgs>),
@@ -201,6 +203,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
     }
     match cli.command {
+        Command::New(args) => new::run(&session, *args),
         Command::Config(args) => config::run(&session, args),
         Command::Secrets(args) => secrets::run(&session, *args),
         Command::Render(args) => render::run(&session, *args),

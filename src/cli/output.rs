@@ -67,6 +67,11 @@ impl Printer {
         }
     }
 
+    /// How many `-v` were given.
+    pub fn verbosity(&self) -> u8 {
+        self.verbose
+    }
+
     /// The report format on stdout.
     pub fn format(&self) -> OutputFormat {
         self.format

@@ -83,36 +83,19 @@ pub(super) fn run(session: &Session, args: RenderArgs) -> anyhow::Result<Outcome
             "pass DIR, or set render.dir in opsctl.toml",
         ));
     }
-    let release = args
-        .release
-        .clone()
-        .or_else(|| config.render.release.clone())
-        .unwrap_or_else(|| project_name(&dir));
-    let request = Request {
-        dir: dir.clone(),
-        env: args.env.clone(),
-        values_files: args.values.clone(),
-        set: args.set.clone(),
-        set_string: args.set_string.clone(),
-        set_file: args.set_file.clone(),
-        namespace: args
-            .namespace
-            .clone()
-            .or_else(|| config.render.namespace.clone())
-            .unwrap_or_else(|| "default".to_owned()),
-        chart_name: config
-            .project
-            .name
-            .clone()
-            .unwrap_or_else(|| release.clone()),
-        chart_version: config
-            .project
-            .version
-            .clone()
-            .unwrap_or_else(|| "0.0.0".to_owned()),
-        release,
-        identities: args.identity.clone(),
-    };
+    let mut request = project_request(
+        &dir,
+        config,
+        args.release.clone(),
+        args.namespace.clone(),
+        || project_name(&dir),
+    );
+    request.env = args.env.clone();
+    request.values_files = args.values.clone();
+    request.set = args.set.clone();
+    request.set_string = args.set_string.clone();
+    request.set_file = args.set_file.clone();
+    request.identities = args.identity.clone();
     let envs: Vec<Option<String>> = if args.all_envs {
         let found = render::environments(&dir).map_err(explain)?;
         if found.is_empty() {
@@ -245,6 +228,92 @@ pub(super) fn run(session: &Session, args: RenderArgs) -> anyhow::Result<Outcome
             Ok(Outcome::Success)
         }
     }
+}
+
+/// A request for `dir` with the names opsctl.toml gives (flags first):
+/// the release (else `fallback_release`), namespace and chart.
+fn project_request(
+    dir: &Path,
+    config: &crate::config::Config,
+    release: Option<String>,
+    namespace: Option<String>,
+    fallback_release: impl FnOnce() -> String,
+) -> Request {
+    let release = release
+        .or_else(|| config.render.release.clone())
+        .unwrap_or_else(fallback_release);
+    Request {
+        dir: dir.to_owned(),
+        namespace: namespace
+            .or_else(|| config.render.namespace.clone())
+            .unwrap_or_else(|| "default".to_owned()),
+        chart_name: config
+            .project
+            .name
+            .clone()
+            .unwrap_or_else(|| release.clone()),
+        chart_version: config
+            .project
+            .version
+            .clone()
+            .unwrap_or_else(|| "0.0.0".to_owned()),
+        release,
+        ..Request::default()
+    }
+}
+
+/// One environment rendered by [`render_generated`].
+#[derive(Debug, Serialize)]
+pub(crate) struct RenderedEnv {
+    /// The environment.
+    pub env: String,
+    /// Where its files went, relative to the project.
+    pub out: String,
+    /// How many objects.
+    pub objects: usize,
+}
+
+/// Renders a freshly generated project's deploy dir for every environment
+/// into `<out>/<env>/`, exactly as `opsctl render --all-envs --out OUT` run
+/// in the project by its CI would: with the project's own opsctl.toml only
+/// (no user config, no `OPSCTL_*` variables), and `project_name` as the
+/// release when the file names none.
+pub(crate) fn render_generated(
+    project: &Path,
+    deploy: &str,
+    out: &str,
+    project_name: &str,
+) -> anyhow::Result<Vec<RenderedEnv>> {
+    let own_file = project.join("opsctl.toml");
+    let options = crate::config::LoadOptions {
+        cwd: project.to_owned(),
+        explicit_file: own_file.is_file().then_some(own_file),
+        skip_files: !project.join("opsctl.toml").is_file(),
+        user_config_home: None,
+        env: Vec::new(),
+        overrides: Vec::new(),
+    };
+    let loaded = crate::config::load(&options).context("the generated opsctl.toml")?;
+    let dir = project.join(deploy);
+    let request = project_request(&dir, &loaded.config, None, None, || project_name.to_owned());
+    let envs = render::environments(&dir).map_err(explain)?;
+    if envs.is_empty() {
+        bail!("{deploy} has no values/<env>.yaml files to render");
+    }
+    let renderer = Renderer::new(request).map_err(explain)?;
+    let mut done = Vec::new();
+    for env in envs {
+        let rendered = renderer.render(Some(&env)).map_err(explain)?;
+        let files = render::manifests::files(&rendered.manifests);
+        let target = Path::new(out).join(&env);
+        output::write_dir(&project.join(&target), &files).map_err(explain)?;
+        done.push(RenderedEnv {
+            objects: rendered.manifests.len(),
+            out: target.display().to_string(),
+            env,
+        });
+    }
+    Ok(done)
 }
 
 /// The release name by default: the name of the directory that holds the

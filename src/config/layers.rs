@@ -352,29 +352,9 @@ fn invalid_file_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigE
         path: path.to_owned(),
         line,
         column,
-        message: explain_toml_message(err.message()),
+        message: crate::diagnostic::explain_toml_message(err.message()),
         excerpt: excerpt(text, span),
     }
-}
-
-/// Rewords serde's messages in the words of a config file, with a suggestion
-/// for a misspelt key.
-fn explain_toml_message(message: &str) -> String {
-    let Some(rest) = message.strip_prefix("unknown field ") else {
-        return message.to_owned();
-    };
-    let quoted: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-    let Some((unknown, expected)) = quoted.split_first() else {
-        return message.replacen("field", "key", 1);
-    };
-    let mut out = format!("unknown key `{unknown}`");
-    if let Some(best) = closest(unknown, expected.iter().copied()) {
-        out.push_str(&format!("; did you mean `{best}`?"));
-    }
-    if !expected.is_empty() {
-        out.push_str(&format!(" (known keys here: {})", expected.join(", ")));
-    }
-    out
 }
 
 fn unknown_env_warning(var: &str) -> String {
@@ -479,14 +459,14 @@ mod tests {
 
     #[test]
     fn unknown_key_message_suggests_the_near_one() {
-        let msg = explain_toml_message(
+        let msg = crate::diagnostic::explain_toml_message(
             "unknown field `colour`, expected one of `output`, `color`, `no_input`",
         );
         assert!(
             msg.starts_with("unknown key `colour`; did you mean `color`?"),
             "{msg}"
         );
-        let msg = explain_toml_message("unknown field `zzz`, expected `output`");
+        let msg = crate::diagnostic::explain_toml_message("unknown field `zzz`, expected `output`");
         assert_eq!(msg, "unknown key `zzz` (known keys here: output)");
     }
 

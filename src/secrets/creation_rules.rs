@@ -87,12 +87,17 @@ impl SopsConfig {
             path: path.to_owned(),
             source,
         })?;
-        let tree = store::parse(Format::Yaml, &bytes, false).map_err(|error| {
-            CreationRuleError::Parse {
+        Self::parse(path, &bytes)
+    }
+
+    /// Checks a `.sops.yaml` given as bytes; `path` is where it lives (its
+    /// directory anchors `path_regex`), whether or not it is on disk yet.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Self, CreationRuleError> {
+        let tree =
+            store::parse(Format::Yaml, bytes, false).map_err(|error| CreationRuleError::Parse {
                 path: path.to_owned(),
                 error,
-            }
-        })?;
+            })?;
         let empty = Map::new();
         let root = tree.documents.first().unwrap_or(&empty);
         let items: Vec<&Node> = match map_get(root, "creation_rules") {

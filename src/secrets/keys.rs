@@ -364,6 +364,32 @@ pub fn generate_identity() -> (zeroize::Zeroizing<String>, String) {
     (zeroize::Zeroizing::new(text), public)
 }
 
+/// Appends an identity to a key file (such as the default sops key file),
+/// creating it 0600 and its directory 0700 when missing; atomic.
+pub fn append_identity(path: &Path, identity: &str) -> Result<(), crate::fsx::FsError> {
+    let failed = |source: std::io::Error| crate::fsx::FsError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(failed)?;
+    }
+    let mut text = match std::fs::read_to_string(path) {
+        Ok(existing) => zeroize::Zeroizing::new(existing),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => zeroize::Zeroizing::default(),
+        Err(e) => return Err(failed(e)),
+    };
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(identity);
+    crate::fsx::write_atomic_with_mode(path, text.as_bytes(), 0o600)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,6 +43,8 @@ pub(super) fn register(tera: &mut Tera, root: &Arc<OnceLock<Tera>>) {
     tera.register_filter("trimSuffix", trim_suffix);
     tera.register_filter("trimPrefix", trim_prefix);
     tera.register_filter("kebabcase", kebabcase);
+    tera.register_filter("snakecase", snakecase);
+    tera.register_filter("pascalcase", pascalcase);
     tera.register_filter("ternary", ternary);
     let tpl_root = Arc::downgrade(root);
     tera.register_filter("tpl", move |text: &str, _: Kwargs, state: &State| {
@@ -256,6 +258,25 @@ fn kebabcase(text: &str, _: Kwargs, _: &State) -> String {
         previous = Some(c);
     }
     out.trim_end_matches('-').to_owned()
+}
+
+/// `my-service.Name` → `my_service_name` (identifiers in code).
+fn snakecase(text: &str, kwargs: Kwargs, state: &State) -> String {
+    kebabcase(text, kwargs, state).replace('-', "_")
+}
+
+/// `my-service_name` → `MyServiceName` (type names in code).
+fn pascalcase(text: &str, kwargs: Kwargs, state: &State) -> String {
+    kebabcase(text, kwargs, state)
+        .split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 fn ternary(condition: Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
@@ -487,8 +508,16 @@ mod tests {
             "1.2"
         );
         assert_eq!(
-            ok("{{ \"MyService_name\" | kebabcase }}", v),
+            ok("{{ \"MyService_name\" | kebabcase }}", v.clone()),
             "my-service-name"
+        );
+        assert_eq!(
+            ok("{{ \"my-service.Name\" | snakecase }}", v.clone()),
+            "my_service_name"
+        );
+        assert_eq!(
+            ok("{{ \"my-service_name\" | pascalcase }}", v.clone()),
+            "MyServiceName"
         );
     }
 

@@ -100,6 +100,12 @@ fn directive(first_line: &str) -> Result<Option<Mode>, String> {
     }
 }
 
+/// Whether a file's first line is an opsctl directive (which the engine
+/// blanks, leaving the line's newline at the start of the output).
+pub fn has_directive(text: &str) -> bool {
+    matches!(directive(text.lines().next().unwrap_or("")), Ok(Some(_)))
+}
+
 /// The output buffer reserved for each render.
 const OUTPUT_RESERVE: usize = 1 << 20;
 

@@ -34,7 +34,8 @@ pub(super) fn keygen(printer: &Printer, args: KeygenArgs) -> anyhow::Result<Outc
             .default_key_file()
             .context("cannot find the default sops key file: HOME and XDG_CONFIG_HOME are unset")?
             .to_owned();
-        append_identity(&path, &identity)?;
+        keys::append_identity(&path, &identity)
+            .with_context(|| format!("cannot add the identity to {}", path.display()))?;
         report.added_to = Some(path);
     }
     match args.out.as_deref() {
@@ -64,34 +65,6 @@ pub(super) fn keygen(printer: &Printer, args: KeygenArgs) -> anyhow::Result<Outc
     }
     printer.report(&report)?;
     Ok(Outcome::Success)
-}
-
-/// Appends an identity to a key file, creating it (and its directory) privately.
-fn append_identity(path: &Path, identity: &str) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent() {
-        create_private_dir(dir)?;
-    }
-    let mut text = match std::fs::read_to_string(path) {
-        Ok(existing) => existing,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
-    if !text.is_empty() && !text.ends_with('\n') {
-        text.push('\n');
-    }
-    text.push_str(identity);
-    crate::fsx::write_atomic_with_mode(path, text.as_bytes(), 0o600)
-        .with_context(|| format!("cannot add the identity to {}", path.display()))
-}
-
-fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .with_context(|| format!("cannot create {}", dir.display()))
 }
 
 impl HumanReport for KeygenReport {
