@@ -1,0 +1,97 @@
+package main
+
+import (
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+)
+
+// app holds what every request shares: readiness and the metrics.
+type app struct {
+	ready    atomic.Bool
+	requests *counterVec
+	duration *histogramVec
+}
+
+func newApp() *app {
+	a := &app{
+		requests: newCounterVec("http_requests_total",
+			"HTTP requests served, by method, route and status code.",
+			"method", "path", "code"),
+		// 1 ms to about 16 s.
+		duration: newHistogramVec("http_request_duration_seconds",
+			"Time to answer an HTTP request, by method and route.",
+			exponentialBuckets(0.001, 2, 15), "method", "path"),
+	}
+	a.ready.Store(true)
+	return a
+}
+
+func (a *app) setReady(ready bool) { a.ready.Store(ready) }
+
+// routes maps each path to its handler, wrapped to count and time requests by
+// route (never the raw URL, so random URLs cannot create new series).
+func (a *app) routes() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(path string, h http.HandlerFunc) {
+		mux.Handle(path, a.observe(path, h))
+	}
+	handle("/", a.index)
+	handle("/healthz", a.healthz)
+	handle("/readyz", a.readyz)
+	handle("/metrics", a.metrics)
+	return mux
+}
+
+func (a *app) index(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("{{ name }}: " + {{ description | toJson }} + "\n"))
+}
+
+func (a *app) healthz(w http.ResponseWriter, _ *http.Request) {
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (a *app) readyz(w http.ResponseWriter, _ *http.Request) {
+	if !a.ready.Load() {
+		http.Error(w, "draining", http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+func (a *app) metrics(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	a.requests.writeTo(w)
+	a.duration.writeTo(w)
+}
+
+// statusRecorder remembers the status code a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (a *app) observe(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		started := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		path := route
+		if rec.status == http.StatusNotFound {
+			path = "unmatched"
+		}
+		a.duration.observe(time.Since(started).Seconds(), r.Method, path)
+		a.requests.inc(r.Method, path, strconv.Itoa(rec.status))
+	})
+}

@@ -1,0 +1,3 @@
+module github.com/{{ org }}/{{ name }}
+
+go 1.24
