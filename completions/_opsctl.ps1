@@ -458,6 +458,7 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('--http2', '--http2', [CompletionResultType]::ParameterName, 'Speak HTTP/2 (prior knowledge on http://, ALPN on https://)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any TLS certificate')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate')
+            [CompletionResult]::new('--validate', '--validate', [CompletionResultType]::ParameterName, 'Check the test (scenario, flags, thresholds, body files) and send nothing')
             [CompletionResult]::new('--emit-job', '--emit-job', [CompletionResultType]::ParameterName, 'Print a Kubernetes Job that runs this test on --workers pods, instead of running it')
             [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file (neither opsctl.toml nor the user config)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no progress or notes')

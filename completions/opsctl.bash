@@ -908,7 +908,7 @@ _opsctl() {
             return 0
             ;;
         opsctl__subcmd__load)
-            opts="-c -d -n -m -H -k -C -o -q -v -h --connections --duration --requests --rate --stages --method --header --body --body-file --timeout --connect-timeout --http2 --streams --insecure --threads --threshold --baseline --max-regression --save --report --scenario --emit-job --workers --image --job-name --config --no-config --output --quiet --verbose --color --no-input --help report help"
+            opts="-c -d -n -m -H -k -C -o -q -v -h --connections --duration --requests --rate --stages --method --header --body --body-file --timeout --connect-timeout --http2 --streams --insecure --threads --threshold --baseline --max-regression --save --report --scenario --validate --emit-job --workers --image --job-name --config --no-config --output --quiet --verbose --color --no-input --help report help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -424,6 +424,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand --http2 'Speak HTTP/2 (prior knowledge on http://, ALPN on https://)'
             cand -k 'Accept any TLS certificate'
             cand --insecure 'Accept any TLS certificate'
+            cand --validate 'Check the test (scenario, flags, thresholds, body files) and send nothing'
             cand --emit-job 'Print a Kubernetes Job that runs this test on --workers pods, instead of running it'
             cand --no-config 'Read no config file (neither opsctl.toml nor the user config)'
             cand -q 'Print only results and errors, no progress or notes'

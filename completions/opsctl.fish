@@ -358,6 +358,7 @@ always\t''
 never\t''"
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l http2 -d 'Speak HTTP/2 (prior knowledge on http://, ALPN on https://)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s k -l insecure -d 'Accept any TLS certificate'
+complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l validate -d 'Check the test (scenario, flags, thresholds, body files) and send nothing'
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l emit-job -d 'Print a Kubernetes Job that runs this test on --workers pods, instead of running it'
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -l no-config -d 'Read no config file (neither opsctl.toml nor the user config)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand load; and not __fish_seen_subcommand_from report help" -s q -l quiet -d 'Print only results and errors, no progress or notes'

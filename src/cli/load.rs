@@ -14,7 +14,7 @@ use crate::cli::output::HumanReport;
 use crate::cli::{Outcome, Printer, Session};
 use crate::load::baseline::{self, Comparison, Limit};
 use crate::load::engine::{self, Progress};
-use crate::load::result::LoadResult;
+use crate::load::result::{LoadResult, TestInfo};
 use crate::load::scenario::{Scenario, parse_header};
 use crate::load::threshold::{Threshold, Unit, Verdict, format_value};
 use crate::load::{LoadError, job, report};
@@ -100,6 +100,9 @@ struct RunArgs {
     /// Read requests and settings from a scenario file (flags override it)
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     scenario: Option<PathBuf>,
+    /// Check the test (scenario, flags, thresholds, body files) and send nothing
+    #[arg(long, conflicts_with = "emit_job")]
+    validate: bool,
     /// Print a Kubernetes Job that runs this test on --workers pods, instead of running it
     #[arg(long)]
     emit_job: bool,
@@ -222,6 +225,9 @@ fn run_test(printer: &Printer, args: RunArgs) -> anyhow::Result<Outcome> {
         args.outputs.baseline.as_deref(),
         scenario.max_regression.as_deref(),
     )?;
+    if args.validate {
+        return validate(printer, &args, &info, &scenario.thresholds);
+    }
 
     let bar = printer.progress_bar(None);
     let mut live = LiveProgress::default();
@@ -286,6 +292,66 @@ fn overlay(scenario: &mut Scenario, args: &RunArgs) -> anyhow::Result<()> {
         .thresholds
         .extend(args.outputs.thresholds.iter().cloned());
     Ok(())
+}
+
+/// `--validate`: what the test would do, without a request sent.
+fn validate(
+    printer: &Printer,
+    args: &RunArgs,
+    info: &TestInfo,
+    thresholds: &[String],
+) -> anyhow::Result<Outcome> {
+    printer.report(&ValidateReport {
+        valid: true,
+        scenario: args.scenario.as_deref(),
+        test: info,
+        thresholds,
+    })?;
+    Ok(Outcome::Success)
+}
+
+/// `-o json` of `opsctl load --validate`.
+#[derive(Serialize)]
+struct ValidateReport<'a> {
+    valid: bool,
+    scenario: Option<&'a Path>,
+    test: &'a TestInfo,
+    thresholds: &'a [String],
+}
+
+impl HumanReport for ValidateReport<'_> {
+    fn write_human(&self, printer: &Printer, out: &mut dyn Write) -> std::io::Result<()> {
+        let info = self.test;
+        let mut table = printer.table();
+        table.set_header(["request", "method", "path", "weight"]);
+        for r in &info.requests {
+            table.add_row([
+                r.name.clone(),
+                r.method.clone(),
+                r.path.clone(),
+                r.weight.to_string(),
+            ]);
+        }
+        let length = match (info.planned_seconds, info.max_requests) {
+            (_, Some(n)) => format!("{n} requests"),
+            (Some(s), None) => format_duration(Duration::from_secs_f64(s)),
+            (None, None) => "until stopped".to_owned(),
+        };
+        let gates = if self.thresholds.is_empty() {
+            "no thresholds".to_owned()
+        } else {
+            format!("thresholds {}", self.thresholds.join(", "))
+        };
+        writeln!(out, "{table}")?;
+        writeln!(
+            out,
+            "{} valid: {} {} model on {} connection(s), {length}; {gates}",
+            printer.paint("✓", anstyle::Style::new().bold()),
+            info.url,
+            info.model,
+            info.connections,
+        )
+    }
 }
 
 fn emit_job(

@@ -185,11 +185,7 @@ pub(super) fn run(session: &Session, args: NewArgs) -> anyhow::Result<Outcome> {
 /// A scaffold error with its advice, for the error printer.
 fn explain(err: ScaffoldError) -> anyhow::Error {
     match err.hint() {
-        Some(hint) => {
-            let message = err.to_string();
-            let first = message.lines().next().unwrap_or("").to_owned();
-            anyhow::Error::new(err).context(Hint::new(format!("cannot generate: {first}"), hint))
-        }
+        Some(hint) => anyhow::Error::new(err).context(Hint::new("cannot generate", hint)),
         None => anyhow::Error::new(err).context("cannot generate"),
     }
 }

@@ -771,3 +771,63 @@ fn emit_job_prints_an_indexed_job_that_kubernetes_validate_accepts() {
     assert_eq!(json["test"]["rate"], 250.0);
     assert!(server.by_path().contains_key("/items"));
 }
+
+#[test]
+fn validate_checks_the_test_and_sends_nothing() {
+    let s = Sandbox::new();
+    let server = TestServer::start(Behaviour::default());
+    s.write(
+        "work/load.yaml",
+        &format!(
+            "url: {}\nconnections: 4\nduration: 2s\nthresholds: [\"p95<200ms\"]\nrequests:\n  - name: a\n    path: /a\n    weight: 3\n  - name: b\n    method: POST\n    path: /b\n    body_file: body.json\n",
+            server.url("")
+        ),
+    );
+    s.write("work/body.json", "{}");
+    s.cmd()
+        .args(["load", "--scenario", "load.yaml", "--validate"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("valid:"))
+        .stdout(predicates::str::contains("thresholds p95<200ms"));
+    let out = s
+        .cmd()
+        .args([
+            "load",
+            "--scenario",
+            "load.yaml",
+            "--validate",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["valid"], true);
+    assert_eq!(doc["test"]["requests"][1]["method"], "POST");
+    assert_eq!(server.requests(), 0, "--validate sends nothing");
+
+    // What would fail the run fails the validation, with exit 2.
+    std::fs::remove_file(s.work().join("body.json")).unwrap();
+    s.cmd()
+        .args(["load", "--scenario", "load.yaml", "--validate"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("body.json"));
+    s.write("work/body.json", "{}");
+    s.cmd()
+        .args([
+            "load",
+            "--scenario",
+            "load.yaml",
+            "--validate",
+            "--threshold",
+            "p95<",
+        ])
+        .assert()
+        .code(2);
+    assert_eq!(server.requests(), 0);
+}

@@ -8,6 +8,7 @@ mod help;
 mod http_server;
 mod load;
 mod load_report;
+mod new;
 mod prometheus_gateway;
 mod prometheus_harness;
 mod prometheus_server;

@@ -84,7 +84,12 @@ pub fn router(state: Arc<State>) -> Router {
 }
 
 async fn index() -> &'static str {
-    concat!(env!("CARGO_PKG_NAME"), ": ", env!("CARGO_PKG_DESCRIPTION"), "\n")
+    concat!(
+        env!("CARGO_PKG_NAME"),
+        ": ",
+        env!("CARGO_PKG_DESCRIPTION"),
+        "\n"
+    )
 }
 
 async fn healthz() -> &'static str {

