@@ -40,8 +40,10 @@ pub enum FsError {
 /// contents) in one step: they are written to a temp directory beside it,
 /// which is then swapped in (`renameat2(RENAME_EXCHANGE)` on Linux) and the
 /// old contents removed. A failure before the swap leaves `dir` as it was;
-/// a Ctrl-C is held off until the swap is done or undone.
-pub fn replace_dir(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), FsError> {
+/// a Ctrl-C is held off until the swap is done or undone. With `sync` the
+/// new files are made durable before the swap ([`sync_tree`]); without, the
+/// caller syncs them later (as `opsctl new` does once for all it writes).
+pub fn replace_dir(dir: &Path, files: &[(&str, &[u8])], sync: bool) -> Result<(), FsError> {
     let deferral = crate::interrupt::defer();
     let failed = |source: std::io::Error| FsError::Write {
         path: dir.to_owned(),
@@ -62,6 +64,9 @@ pub fn replace_dir(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), FsError> {
             std::fs::create_dir_all(p).map_err(failed)?;
         }
         std::fs::write(&path, contents).map_err(failed)?;
+    }
+    if sync {
+        sync_tree(staging.path()).map_err(failed)?;
     }
     // The temp dir is private (0700); the output is ordinary.
     #[cfg(unix)]
@@ -84,6 +89,29 @@ pub fn replace_dir(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), FsError> {
     drop(deferral);
     crate::interrupt::check()?;
     Ok(())
+}
+
+/// Makes every file written under `dir` durable before it is renamed into
+/// place: one `syncfs` of its file system on Linux (a single journal commit,
+/// where an fsync per file costs one each), else an fsync of each file.
+pub fn sync_tree(dir: &Path) -> std::io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let handle = std::fs::File::open(dir)?;
+        rustix::fs::syncfs(&handle).map_err(std::io::Error::from)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                sync_tree(&path)?;
+            } else {
+                std::fs::File::open(&path)?.sync_all()?;
+            }
+        }
+        std::fs::File::open(dir)?.sync_all()
+    }
 }
 
 /// Exchanges two directories atomically where the kernel can.

@@ -306,7 +306,8 @@ pub(crate) fn render_generated(
         let rendered = renderer.render(Some(&env)).map_err(explain)?;
         let files = render::manifests::files(&rendered.manifests);
         let target = Path::new(out).join(&env);
-        output::write_dir(&project.join(&target), &files).map_err(explain)?;
+        // The caller stages `project` and syncs it as a whole.
+        output::write_dir_with(&project.join(&target), &files, false).map_err(explain)?;
         done.push(RenderedEnv {
             objects: rendered.manifests.len(),
             out: target.display().to_string(),

@@ -302,7 +302,8 @@ pub struct Renderer {
     engine: Engine,
     request: Request,
     files: BTreeMap<String, String>,
-    schema: Option<(PathBuf, Value)>,
+    /// `values.schema.json`, compiled once for every environment.
+    schema: Option<(PathBuf, jsonschema::Validator)>,
     identities: std::sync::OnceLock<Result<Identities, String>>,
     /// Values files already read: `--all-envs` reads values.yaml and each
     /// `-f` file (and unseals it) once, not once per environment.
@@ -321,7 +322,12 @@ impl Renderer {
                 path: schema_path.clone(),
                 message: format!("line {}, column {}: {e}", e.line(), e.column()),
             })?;
-            Some((schema_path, value))
+            let validator =
+                jsonschema::validator_for(&value).map_err(|e| RenderError::BadSchema {
+                    path: schema_path.clone(),
+                    message: e.to_string(),
+                })?;
+            Some((schema_path, validator))
         } else {
             None
         };
@@ -338,8 +344,8 @@ impl Renderer {
     /// Renders for one environment (or none).
     pub fn render(&self, env: Option<&str>) -> Result<Rendered, RenderError> {
         let values = self.values(env)?;
-        if let Some((path, schema)) = &self.schema {
-            check_schema(path, schema, &values)?;
+        if let Some((path, validator)) = &self.schema {
+            check_schema(path, validator, &values)?;
         }
         let mut context = tera::Context::new();
         context.insert("values", values.root());
@@ -538,11 +544,11 @@ fn display(dir: &Path, path: &Path) -> String {
 
 /// Checks merged values against the schema, naming for each violation the
 /// key path, the rule and the source that set the value.
-fn check_schema(path: &Path, schema: &Value, values: &Values) -> Result<(), RenderError> {
-    let validator = jsonschema::validator_for(schema).map_err(|e| RenderError::BadSchema {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })?;
+fn check_schema(
+    path: &Path,
+    validator: &jsonschema::Validator,
+    values: &Values,
+) -> Result<(), RenderError> {
     let instance = values.to_value();
     let violations: Vec<String> = validator
         .iter_errors(&instance)

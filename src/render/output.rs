@@ -56,10 +56,20 @@ fn current(dir: &Path) -> Result<(BTreeSet<String>, BTreeSet<String>), RenderErr
     Ok((owned, present))
 }
 
-/// Replaces `dir` with exactly `files` (and the index), atomically. Files
-/// opsctl wrote before and no longer produces disappear; a file it did not
-/// write stops the write before anything changes.
+/// Replaces `dir` with exactly `files` (and the index), atomically and
+/// durably. Files opsctl wrote before and no longer produces disappear; a
+/// file it did not write stops the write before anything changes.
 pub fn write_dir(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), RenderError> {
+    write_dir_with(dir, files, true)
+}
+
+/// [`write_dir`], with `sync` false leaving durability to the caller (a
+/// directory being staged that it syncs as a whole).
+pub fn write_dir_with(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    sync: bool,
+) -> Result<(), RenderError> {
     if dir.exists() && !dir.is_dir() {
         return Err(RenderError::Io {
             path: dir.to_owned(),
@@ -80,7 +90,7 @@ pub fn write_dir(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), Ren
         .map(|(name, text)| (name.as_str(), text.as_bytes()))
         .collect();
     entries.push((INDEX, index.as_bytes()));
-    crate::fsx::replace_dir(dir, &entries).map_err(|e| match e {
+    crate::fsx::replace_dir(dir, &entries, sync).map_err(|e| match e {
         crate::fsx::FsError::Interrupted(i) => RenderError::Interrupted(i),
         e => RenderError::Io {
             path: dir.to_owned(),

@@ -172,8 +172,7 @@ fn write_new(path: &Path, bytes: &[u8], executable: bool) -> Result<(), Scaffold
         source,
     };
     let mut file = options.open(path).map_err(io)?;
-    file.write_all(bytes).map_err(io)?;
-    file.sync_all().map_err(io)
+    file.write_all(bytes).map_err(io)
 }
 
 /// The closest ancestor of `dir` that exists (staging goes there, on the
@@ -201,9 +200,14 @@ impl Staged {
         Ok(out)
     }
 
-    /// Moves the staged files into the target; returns each file with what
-    /// happened to it.
+    /// Makes the staged files durable (one sync for all of them, the render
+    /// step's included), then moves them into the target; returns each file
+    /// with what happened to it.
     pub fn commit(self) -> Result<Vec<(String, FileAction)>, ScaffoldError> {
+        crate::fsx::sync_tree(self.staging.path()).map_err(|source| ScaffoldError::Io {
+            path: self.staging.path().to_owned(),
+            source,
+        })?;
         let files = self.files()?;
         match self.target {
             Target::Missing | Target::Empty => {

@@ -106,8 +106,10 @@ pub fn has_directive(text: &str) -> bool {
     matches!(directive(text.lines().next().unwrap_or("")), Ok(Some(_)))
 }
 
-/// The output buffer reserved for each render.
-const OUTPUT_RESERVE: usize = 1 << 20;
+/// The most output buffer reserved up front for one render.
+const OUTPUT_RESERVE_MAX: usize = 1 << 20;
+/// The least: small templates render small.
+const OUTPUT_RESERVE_MIN: usize = 4 << 10;
 
 /// Loaded templates, ready to render.
 pub struct Engine {
@@ -220,10 +222,14 @@ impl Engine {
         match output {
             Output::Verbatim(text) => Ok(text.clone()),
             Output::Tera(i) => {
-                // Loops over many services write hundreds of KiB; growing
-                // the buffer by doubling copied it all several times. An
-                // unused reservation costs no memory until it is touched.
-                let mut buffer = Vec::with_capacity(OUTPUT_RESERVE);
+                // Reserve what the template's size suggests: loops over many
+                // services write hundreds of KiB (doubling from small copies
+                // it all several times), while a 1 MiB buffer for each of
+                // `opsctl new`'s many small files kept megabytes of touched
+                // pages per file.
+                let source = self.texts.get(name).map_or(0, String::len);
+                let reserve = (source * 8).clamp(OUTPUT_RESERVE_MIN, OUTPUT_RESERVE_MAX);
+                let mut buffer = Vec::with_capacity(reserve);
                 self.instances[*i]
                     .1
                     .render_to(name, context, &mut buffer)

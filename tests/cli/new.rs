@@ -226,6 +226,15 @@ fn check_repository(s: &Sandbox, project: &Path, rollouts: bool) {
         ),
         "opsctl load --validate",
     );
+    for json in files_under(project, &[".git", "target", "node_modules"])
+        .iter()
+        .filter(|f| f.ends_with(".json"))
+    {
+        let text = std::fs::read_to_string(project.join(json)).unwrap();
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
+            panic!("{json} is not valid JSON: {e}");
+        }
+    }
     let hook = std::fs::read_to_string(project.join(".pre-commit-config.yaml")).unwrap();
     assert!(hook.contains("id: opsctl-secrets-check") && hook.contains("id: opsctl-render-check"));
 }
@@ -620,6 +629,25 @@ fn a_template_cannot_write_outside_the_target() {
     assert!(!s.work().join("out").exists());
     assert!(!s.work().join("escaped.txt").exists());
 
+    // An absolute file name is refused too.
+    write_template(
+        &s,
+        "work/absolute",
+        &[
+            (
+                "opsctl-template.toml",
+                "[template]\nname = \"abs\"\n\n[[variables]]\nname = \"root\"\ndefault = \"/tmp\"\n",
+            ),
+            ("{{ root }}.txt", "x"),
+        ],
+    );
+    s.cmd()
+        .args(["new", "out", "--template", "./absolute", "--defaults"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("absolute path"));
+    assert!(!s.work().join("out").exists());
+
     // A symbolic link in a local template is refused.
     write_template(
         &s,
@@ -717,6 +745,23 @@ fn a_git_template_is_generated_from_a_tag_and_a_subdirectory() {
             "{needle} missing from:\n{answers}"
         );
     }
+
+    // A commit id as the ref.
+    s.cmd()
+        .args([
+            "new",
+            "at-commit",
+            "--template",
+            &format!("{url}#{v1}//tpl"),
+            "--set",
+            "name=cy",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(s.work().join("at-commit/hello.txt")).unwrap(),
+        "v1 hello cy\n"
+    );
 
     // Without a ref: the default branch's head.
     s.cmd()
