@@ -51,7 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'opsctl' -ScriptBlock {
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'A built-in template name, a local directory, or a git URL[#REF][//SUBDIR] [default: service]')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)')
-            [CompletionResult]::new('--answers', '--answers', [CompletionResultType]::ParameterName, 'Read answers from a TOML file (such as another repository''s .opsctl/answers.toml)')
+            [CompletionResult]::new('--answers', '--answers', [CompletionResultType]::ParameterName, 'Read answers from a TOML file: NAME = VALUE lines, or the [answers] table of an .opsctl/answers.toml (--set wins)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if opsctl was started in DIR')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this project config file instead of searching for opsctl.toml')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format; for secrets keygen, seal and unseal also an output FILE')

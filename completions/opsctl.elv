@@ -47,7 +47,7 @@ set edit:completion:arg-completer[opsctl] = {|@words|
             cand --template 'A built-in template name, a local directory, or a git URL[#REF][//SUBDIR] [default: service]'
             cand -s 'Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)'
             cand --set 'Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)'
-            cand --answers 'Read answers from a TOML file (such as another repository''s .opsctl/answers.toml)'
+            cand --answers 'Read answers from a TOML file: NAME = VALUE lines, or the [answers] table of an .opsctl/answers.toml (--set wins)'
             cand -C 'Run as if opsctl was started in DIR'
             cand --config 'Read this project config file instead of searching for opsctl.toml'
             cand -o 'Report format; for secrets keygen, seal and unseal also an output FILE'

@@ -47,7 +47,7 @@ complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "completions" -d 'Prin
 complete -c opsctl -n "__fish_opsctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s t -l template -d 'A built-in template name, a local directory, or a git URL[#REF][//SUBDIR] [default: service]' -r
 complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s s -l set -d 'Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)' -r
-complete -c opsctl -n "__fish_opsctl_using_subcommand new" -l answers -d 'Read answers from a TOML file (such as another repository\'s .opsctl/answers.toml)' -r -F
+complete -c opsctl -n "__fish_opsctl_using_subcommand new" -l answers -d 'Read answers from a TOML file: NAME = VALUE lines, or the [answers] table of an .opsctl/answers.toml (--set wins)' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s C -d 'Run as if opsctl was started in DIR' -r -f -a "(__fish_complete_directories)"
 complete -c opsctl -n "__fish_opsctl_using_subcommand new" -l config -d 'Read this project config file instead of searching for opsctl.toml' -r -F
 complete -c opsctl -n "__fish_opsctl_using_subcommand new" -s o -l output -d 'Report format; for secrets keygen, seal and unseal also an output FILE' -r -f -a "human\t''

@@ -38,7 +38,7 @@ pub(crate) struct NewArgs {
     /// Answer a variable: NAME=VALUE (repeatable; lists are comma-separated)
     #[arg(short, long, value_name = "NAME=VALUE")]
     set: Vec<String>,
-    /// Read answers from a TOML file (such as another repository's .opsctl/answers.toml)
+    /// Read answers from a TOML file: NAME = VALUE lines, or the [answers] table of an .opsctl/answers.toml (--set wins)
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     answers: Option<PathBuf>,
     /// Take every default without asking
@@ -89,9 +89,21 @@ pub(super) fn run(session: &Session, args: NewArgs) -> anyhow::Result<Outcome> {
         use_defaults: args.defaults,
     };
     let mut answers = answers::resolve(&template.manifest, &inputs, &mut asker).map_err(explain)?;
-    let dev_identity = generate::dev_identity_if_needed(&template, &mut answers);
+    // Sealed files need a recipient: the user's own age key when the default
+    // SOPS key file has one, else a new dev key stored there.
+    let key_file = crate::secrets::keys::IdentitySources::from_environment(Vec::new())
+        .default_key_file()
+        .map(Path::to_owned);
+    let own_key = key_file
+        .as_deref()
+        .and_then(crate::secrets::keys::first_public_key);
+    let (own_key, dev_identity) = match generate::fallback_key(&template, &mut answers, own_key) {
+        Some(generate::FallbackKey::Own(public_key)) => (Some(public_key), None),
+        Some(generate::FallbackKey::New(dev)) => (None, Some(dev)),
+        None => (None, None),
+    };
     let plan = generate::plan(&template, answers, dev_identity, &dir).map_err(explain)?;
-    let existing = stage::check_target(&plan, args.force).map_err(explain)?;
+    stage::check_target(&plan).map_err(explain)?;
 
     let project_name = std::path::absolute(&dir)
         .ok()
@@ -108,11 +120,15 @@ pub(super) fn run(session: &Session, args: NewArgs) -> anyhow::Result<Outcome> {
         )
         .context("the template's render step failed on the generated files")?;
     }
-    let mut dev_key = None;
+    staged.check(args.force).map_err(explain)?;
+    let existing = staged.existing().map_err(explain)?;
+    let mut dev_key = own_key.map(|public_key| DevKeyReport {
+        public_key,
+        file: key_file.clone(),
+        created: false,
+    });
     if let Some(identity) = &plan.dev_identity {
-        let file = crate::secrets::keys::IdentitySources::from_environment(Vec::new())
-            .default_key_file()
-            .map(Path::to_owned);
+        let file = key_file;
         if !args.dry_run {
             let Some(file) = &file else {
                 bail!(
@@ -131,6 +147,7 @@ pub(super) fn run(session: &Session, args: NewArgs) -> anyhow::Result<Outcome> {
         dev_key = Some(DevKeyReport {
             public_key: identity.public_key.clone(),
             file,
+            created: true,
         });
     }
     let sealed: Vec<&str> = plan
@@ -236,6 +253,15 @@ impl Asker for TerminalAsker<'_> {
                     .map(|i| Value::String(variable.choices[i].clone()))
                     .map_err(asked)
             }
+            VarType::String if variable.secret => {
+                let text = self
+                    .prompter
+                    .secret(&question, &flag, |s| {
+                        answers::parse_answer(variable, s).map(|_| ())
+                    })
+                    .map_err(asked)?;
+                parse_typed(variable, &text)
+            }
             _ => {
                 let default_text = default.map(display_value);
                 let text = self
@@ -244,16 +270,19 @@ impl Asker for TerminalAsker<'_> {
                         answers::parse_answer(variable, s).map(|_| ())
                     })
                     .map_err(asked)?;
-                answers::parse_answer(variable, &text).map_err(|message| {
-                    ScaffoldError::InvalidAnswer {
-                        source_name: "the prompt".into(),
-                        name: variable.name.clone(),
-                        message,
-                    }
-                })
+                parse_typed(variable, &text)
             }
         }
     }
+}
+
+/// A typed answer (already checked by the prompt's validator).
+fn parse_typed(variable: &Variable, text: &str) -> Result<Value, ScaffoldError> {
+    answers::parse_answer(variable, text).map_err(|message| ScaffoldError::InvalidAnswer {
+        source_name: "the prompt".into(),
+        name: variable.name.clone(),
+        message,
+    })
 }
 
 /// An answer as a person types it.
@@ -312,8 +341,10 @@ struct FileReport {
 #[derive(Debug, Serialize)]
 struct DevKeyReport {
     public_key: String,
-    /// The SOPS key file it was (or, in a dry run, would be) added to.
+    /// The SOPS key file it is in (or, in a dry run, would be added to).
     file: Option<PathBuf>,
+    /// Whether opsctl made it (else it is the user's own key).
+    created: bool,
 }
 
 impl HumanReport for NewReport {
@@ -385,12 +416,21 @@ impl HumanReport for NewReport {
                 .file
                 .as_ref()
                 .map_or("?".into(), |f| f.display().to_string());
-            writeln!(
-                out,
-                "  a dev age key for the secrets was added to {file} (public key {}); \
-                 add your team's keys with `opsctl secrets rotate --add-age`",
-                key.public_key
-            )?;
+            if key.created {
+                writeln!(
+                    out,
+                    "  a dev age key for the secrets was added to {file} (public key {}); \
+                     add your team's keys with `opsctl secrets rotate --keys-only --add-age`",
+                    key.public_key
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "  secrets sealed for your age key in {file} ({}); add your team's keys \
+                     with `opsctl secrets rotate --keys-only --add-age`",
+                    key.public_key
+                )?;
+            }
         }
         if printer.verbosity() > 0 {
             for f in &self.files {

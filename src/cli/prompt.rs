@@ -80,6 +80,23 @@ impl Prompter {
             .map_err(|e| terminal_error(question, e))
     }
 
+    /// Asks for a secret without echoing it, re-asking until `validate`
+    /// accepts it.
+    pub fn secret(
+        &self,
+        question: &str,
+        flag: &str,
+        validate: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<String, PromptError> {
+        self.allowed(question, flag)?;
+        let theme = dialoguer::theme::ColorfulTheme::default();
+        dialoguer::Password::with_theme(&theme)
+            .with_prompt(question)
+            .validate_with(|s: &String| validate(s))
+            .interact()
+            .map_err(|e| terminal_error(question, e))
+    }
+
     /// Asks a yes/no question.
     pub fn confirm(&self, question: &str, flag: &str, default: bool) -> Result<bool, PromptError> {
         self.allowed(question, flag)?;

@@ -303,11 +303,15 @@ pub(crate) fn render_generated(
     let renderer = Renderer::new(request).map_err(explain)?;
     let mut done = Vec::new();
     for env in envs {
+        let target = format!("{}/{env}", out.trim_end_matches('/'));
+        if let Some(why) = crate::scaffold::paths::problem(&target) {
+            bail!("the render step would write {target}, which is refused: {why}");
+        }
         let rendered = renderer.render(Some(&env)).map_err(explain)?;
         let files = render::manifests::files(&rendered.manifests);
-        let target = Path::new(out).join(&env);
+        let target = Path::new(&target);
         // The caller stages `project` and syncs it as a whole.
-        output::write_dir_with(&project.join(&target), &files, false).map_err(explain)?;
+        output::write_dir_with(&project.join(target), &files, false).map_err(explain)?;
         done.push(RenderedEnv {
             objects: rendered.manifests.len(),
             out: target.display().to_string(),

@@ -77,9 +77,19 @@ pub fn resolve(
         };
         let name = name.trim();
         if !known.iter().any(|k| k == name) {
-            return Err(unknown(format!("--set {arg}"), name));
+            // The value is not repeated: it may be a secret under a mistyped name.
+            return Err(unknown(format!("--set {name}=…"), name));
         }
-        given.insert(name.to_owned(), (format!("--set {arg}"), value.to_owned()));
+        let secret = manifest
+            .variables
+            .iter()
+            .any(|v| v.name == name && v.secret);
+        let source_name = if secret {
+            format!("--set {name}=…")
+        } else {
+            format!("--set {arg}")
+        };
+        given.insert(name.to_owned(), (source_name, value.to_owned()));
     }
     let from_file = match inputs.answers_file {
         Some((path, text)) => read_answers_file(path, text)?,
@@ -137,6 +147,11 @@ pub fn resolve(
                         return Err(ScaffoldError::MissingAnswer {
                             name: variable.name.clone(),
                             question: variable.question().to_owned(),
+                            why: if inputs.use_defaults {
+                                "--defaults asks nothing"
+                            } else {
+                                "there is no terminal to ask on"
+                            },
                         });
                     }
                 }
@@ -196,8 +211,24 @@ pub fn parse_answer(variable: &Variable, text: &str) -> Result<Value, String> {
     check_value(variable, value)
 }
 
-/// Checks (and where harmless, converts) an answer of any origin.
+/// Checks (and where harmless, converts) an answer of any origin. The
+/// message of a refused secret answer does not repeat it.
 pub fn check_value(variable: &Variable, value: Value) -> Result<Value, String> {
+    let checked = check_value_shown(variable, value);
+    if variable.secret {
+        return checked.map_err(|_| {
+            let rule = match (&variable.format, &variable.pattern) {
+                (_, Some(pattern)) => format!(" (it must match {pattern:?})"),
+                (Some(format), None) => format!(" (it must be a {format:?})"),
+                (None, None) => String::new(),
+            };
+            format!("the secret value given does not fit{rule}; it is not shown")
+        });
+    }
+    checked
+}
+
+fn check_value_shown(variable: &Variable, value: Value) -> Result<Value, String> {
     match (variable.kind, value) {
         (VarType::String, Value::String(s)) => {
             if let Some(format) = variable.format {

@@ -64,9 +64,23 @@ pub struct Plan {
     pub dev_identity: Option<DevIdentity>,
 }
 
+/// The age key sealed files are for when no recipient was given.
+#[derive(Debug)]
+pub enum FallbackKey {
+    /// The user's own identity, from the default SOPS key file (its public key).
+    Own(String),
+    /// A new dev identity, to be stored with the files.
+    New(DevIdentity),
+}
+
 /// When the template seals files and its recipients variable is empty,
-/// makes a dev identity and answers the variable with its public key.
-pub fn dev_identity_if_needed(template: &Template, answers: &mut Answers) -> Option<DevIdentity> {
+/// answers it with `own` (the public key of the user's identity in the
+/// default SOPS key file, when there is one), or else with a new identity.
+pub fn fallback_key(
+    template: &Template,
+    answers: &mut Answers,
+    own: Option<String>,
+) -> Option<FallbackKey> {
     let seal = template.manifest.seal.as_ref()?;
     let empty = answers
         .values
@@ -76,15 +90,22 @@ pub fn dev_identity_if_needed(template: &Template, answers: &mut Answers) -> Opt
     if !empty {
         return None;
     }
-    let (identity, public_key) = crate::secrets::keys::generate_identity();
+    let (key, public_key) = match own {
+        Some(public_key) => (FallbackKey::Own(public_key.clone()), public_key),
+        None => {
+            let (identity, public_key) = crate::secrets::keys::generate_identity();
+            let dev = DevIdentity {
+                identity,
+                public_key: public_key.clone(),
+            };
+            (FallbackKey::New(dev), public_key)
+        }
+    };
     answers.values.insert(
         seal.recipients.clone(),
-        Value::Array(vec![Value::String(public_key.clone())]),
+        Value::Array(vec![Value::String(public_key)]),
     );
-    Some(DevIdentity {
-        identity,
-        public_key,
-    })
+    Some(key)
 }
 
 /// Renders the template for `answers` into `dir` (in memory).
@@ -196,7 +217,7 @@ pub fn plan(
     if let Some(seal) = &manifest.seal {
         seal_files(&mut files, &Globs::new(&seal.paths), dir)?;
     }
-    let answers_text = answers_file(template, &answers);
+    let answers_text = answers_file(template, &answers)?;
     files.insert(
         ANSWERS_FILE.to_owned(),
         GeneratedFile {
@@ -243,42 +264,29 @@ fn name_source(path: &str) -> String {
     format!("(file name) {path}")
 }
 
-/// A rendered path, checked: `None` when a segment is empty (the file is
-/// skipped, as copier and cookiecutter do); an error when it would leave the
-/// target directory.
+/// A rendered path, checked: `None` when the file is left out (a name
+/// that renders empty, or with an empty segment, as copier and cookiecutter
+/// do for conditional names); an error when it would leave the target
+/// directory or write into `.git`.
 fn checked_path(template_path: &str, rendered: &str) -> Result<Option<String>, ScaffoldError> {
-    let unsafe_path = |why: &str| ScaffoldError::UnsafeTemplate {
-        path: template_path.to_owned(),
-        message: format!("renders to {rendered:?}, {why}"),
-    };
     if rendered.trim().is_empty() {
         return Ok(None);
     }
-    if rendered.starts_with('/')
-        || rendered.starts_with('\\')
-        || rendered.contains(':') && rendered.chars().nth(1) == Some(':')
-    {
-        return Err(unsafe_path("an absolute path outside the target directory"));
-    }
+    // A conditional segment that renders empty leaves `/x`, `a//x` or `a/`;
+    // a substituted value cannot make a path absolute that way, since only
+    // `{% %}` blocks are conditions.
+    let conditional = template_path.contains("{%");
     let segments: Vec<&str> = rendered.split('/').collect();
-    if segments.iter().any(|s| s.trim().is_empty()) {
+    if conditional && segments.iter().any(|s| s.trim().is_empty()) {
         return Ok(None);
     }
-    if segments.iter().any(|s| *s == ".." || *s == ".") {
-        return Err(unsafe_path(
-            "which steps outside the target directory (`..` or `.`)",
-        ));
+    match super::paths::problem(rendered) {
+        None => Ok(Some(rendered.to_owned())),
+        Some(why) => Err(ScaffoldError::UnsafeTemplate {
+            path: template_path.to_owned(),
+            message: format!("renders to {rendered:?}, which is refused: {why}"),
+        }),
     }
-    if segments
-        .iter()
-        .any(|s| s.contains('\\') || s.contains('\0') || s.contains('\n'))
-    {
-        return Err(unsafe_path("which holds a backslash, NUL or newline"));
-    }
-    if segments[0] == ".git" {
-        return Err(unsafe_path("inside .git, which a template may not write"));
-    }
-    Ok(Some(rendered.to_owned()))
 }
 
 /// Seals every generated file `globs` matches, per the generated
@@ -335,7 +343,7 @@ fn seal_files(
 
 /// `.opsctl/answers.toml`: where the files came from and the answers, so a
 /// later update can re-apply a newer template with the same answers.
-fn answers_file(template: &Template, answers: &Answers) -> String {
+fn answers_file(template: &Template, answers: &Answers) -> Result<String, ScaffoldError> {
     #[derive(serde::Serialize)]
     struct File<'a> {
         template: TemplateRecord<'a>,
@@ -356,11 +364,14 @@ fn answers_file(template: &Template, answers: &Answers) -> String {
         },
         answers: answers.recordable(&template.manifest),
     };
-    let body = toml::to_string(&record).unwrap_or_default();
-    format!(
+    let body = toml::to_string(&record).map_err(|e| ScaffoldError::AnswersFile {
+        path: ANSWERS_FILE.into(),
+        message: format!("cannot record the answers: {e}"),
+    })?;
+    Ok(format!(
         "# Written by `opsctl new`: the template this directory came from and the answers given.\n\
          # Keep it committed; a template update re-applies the template with these answers.\n\n{body}"
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -373,9 +384,14 @@ mod tests {
             checked_path("a", "src/main.rs").unwrap(),
             Some("src/main.rs".into())
         );
-        assert_eq!(checked_path("a", "").unwrap(), None);
-        assert_eq!(checked_path("a", "a//b").unwrap(), None);
-        assert_eq!(checked_path("a", "a/ /b").unwrap(), None);
+        // A condition that renders empty leaves the file out, wherever it is.
+        let conditional = "{% if x %}d{% endif %}/f";
+        assert_eq!(checked_path(conditional, "").unwrap(), None);
+        assert_eq!(checked_path(conditional, "/f").unwrap(), None);
+        assert_eq!(checked_path(conditional, "a//b").unwrap(), None);
+        assert_eq!(checked_path(conditional, "a/ /b").unwrap(), None);
+        assert_eq!(checked_path("{{ x }}", "").unwrap(), None);
+        // A substituted value cannot make the path absolute or climb out.
         for bad in [
             "/etc/passwd",
             "../x",
@@ -383,9 +399,12 @@ mod tests {
             "./x",
             "a\\..\\x",
             ".git/config",
+            ".GIT/config",
+            "sub/.git/hooks/post-checkout",
             "C:/x",
+            "a//b",
         ] {
-            assert!(checked_path("t", bad).is_err(), "{bad}");
+            assert!(checked_path("{{ t }}", bad).is_err(), "{bad}");
         }
     }
 }

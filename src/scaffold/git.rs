@@ -18,6 +18,29 @@ const MODE_LINK: i32 = 0o120000;
 const MODE_SUBMODULE: i32 = 0o160000;
 const MODE_EXECUTABLE: i32 = 0o100755;
 
+/// `url` with any `user:password@` taken out, for messages and records: a
+/// token in a clone URL must not reach logs or a committed answers file.
+pub(super) fn without_userinfo(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    let scheme = &url[..scheme_end];
+    let user = &rest[..at];
+    // Over HTTP a user name alone is often a token; over SSH it is the
+    // account (`git@`) and the URL needs it, so only a password goes.
+    if scheme.starts_with("http") {
+        format!("{scheme}{}", &rest[at + 1..])
+    } else {
+        let user = user.split_once(':').map_or(user, |(name, _)| name);
+        format!("{scheme}{user}@{}", &rest[at + 1..])
+    }
+}
+
 /// Clones `url`, resolves `reference` (default: the remote's HEAD) and reads
 /// the tree under `subdir`.
 pub(super) fn fetch(
@@ -26,7 +49,7 @@ pub(super) fn fetch(
     subdir: Option<&str>,
 ) -> Result<Fetched, ScaffoldError> {
     let failed = |message: String| ScaffoldError::Git {
-        url: url.to_owned(),
+        url: without_userinfo(url),
         message,
     };
     let scratch = crate::fsx::PrivateTempDir::new()?;
@@ -201,4 +224,27 @@ fn short(commit: &git2::Commit<'_>) -> String {
 /// libgit2's message without its class/code noise.
 fn describe(e: &git2::Error) -> String {
     e.message().trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_userinfo;
+
+    #[test]
+    fn credentials_are_taken_out_of_urls() {
+        let cases = [
+            (
+                "https://user:tok@github.com/a/b.git",
+                "https://github.com/a/b.git",
+            ),
+            ("https://tok@host/a@b", "https://host/a@b"),
+            ("ssh://git@host:22/x.git#v1", "ssh://git@host:22/x.git#v1"),
+            ("ssh://git:pw@host/x.git", "ssh://git@host/x.git"),
+            ("https://host/a.git", "https://host/a.git"),
+            ("git@github.com:a/b.git", "git@github.com:a/b.git"),
+        ];
+        for (given, shown) in cases {
+            assert_eq!(without_userinfo(given), shown, "{given}");
+        }
+    }
 }

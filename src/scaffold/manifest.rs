@@ -283,6 +283,15 @@ fn check(m: &Manifest) -> Result<(), String> {
             }
         }
     }
+    if let Some(step) = &m.render {
+        for (key, path) in [("dir", &step.dir), ("out", &step.out)] {
+            if let Some(why) = super::paths::problem(path.trim_end_matches('/')) {
+                return Err(format!(
+                    "[render] {key} = {path:?} must be a directory inside the generated one: {why}"
+                ));
+            }
+        }
+    }
     for glob in m
         .template
         .verbatim

@@ -13,6 +13,7 @@ mod builtin;
 pub mod generate;
 mod git;
 pub mod manifest;
+pub mod paths;
 pub mod source;
 pub mod stage;
 
@@ -100,12 +101,14 @@ pub enum ScaffoldError {
         message: String,
     },
     /// A required variable has no answer and nobody can be asked.
-    #[error("variable `{name}` ({question}) has no default and no answer")]
+    #[error("variable `{name}` ({question}) has no default and no answer, and {why}")]
     MissingAnswer {
         /// The variable.
         name: String,
         /// Its question.
         question: String,
+        /// Why nobody was asked.
+        why: &'static str,
     },
     /// The answers file cannot be read or is not TOML.
     #[error("answers file {}: {message}", path.display())]

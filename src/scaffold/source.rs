@@ -204,14 +204,14 @@ pub fn load(text: &str, cwd: &Path) -> Result<Template, ScaffoldError> {
             let fetched = git::fetch(&url, reference.as_deref(), subdir.as_deref())?;
             let origin = Origin {
                 kind: "git",
-                source: text.to_owned(),
-                location: url.clone(),
+                source: git::without_userinfo(text),
+                location: git::without_userinfo(&url),
                 reference,
                 subdir,
                 commit: Some(fetched.commit),
                 version: None,
             };
-            let name = format!("{url} ({MANIFEST_FILE})");
+            let name = format!("{} ({MANIFEST_FILE})", git::without_userinfo(&url));
             assemble(fetched.files, origin, &name)
         }
     }

@@ -1,7 +1,10 @@
-//! Writing a plan: every file goes to a staging directory beside the target
-//! first; only when all of it (and the render step) is there does it move
-//! into place. A new or empty target is swapped in by one rename; with
-//! `--force` into a non-empty one, file by file.
+//! Writing a plan: every file goes to a staging directory first; only when
+//! all of it (and the render step) is there does it move into place. A new
+//! target is staged beside it and renamed into place whole. An existing one
+//! (empty, or with `--force`) is never renamed over (it may be the working
+//! directory or a mount point): the staging directory is made inside it and
+//! the files are moved in one by one, the replaced ones kept aside until
+//! every move has worked, and put back if one fails.
 
 use std::path::{Path, PathBuf};
 
@@ -40,29 +43,11 @@ pub struct Staged {
     target: Target,
 }
 
-/// Checks that the plan can be written to its target, before anything is:
-/// a non-empty target needs `force`, and no write may pass through a
-/// symbolic link or onto a directory. Returns the files that exist.
-pub fn check_target(plan: &Plan, force: bool) -> Result<Vec<String>, ScaffoldError> {
-    let target = target_state(&plan.dir)?;
-    let existing: Vec<String> = plan
-        .files
-        .iter()
-        .filter(|f| plan.dir.join(&f.path).symlink_metadata().is_ok())
-        .map(|f| f.path.clone())
-        .collect();
-    if target == Target::Existing {
-        if !force {
-            return Err(ScaffoldError::NotEmpty {
-                dir: plan.dir.clone(),
-                conflicts: existing,
-            });
-        }
-        for file in &plan.files {
-            check_inside(&plan.dir, &file.path)?;
-        }
-    }
-    Ok(existing)
+/// Checks, before anything is written, that the plan's target is missing or
+/// a directory (whether its files may be overwritten is [`Staged::check`]'s
+/// question, once the render step has said which files there are).
+pub fn check_target(plan: &Plan) -> Result<(), ScaffoldError> {
+    target_state(&plan.dir).map(|_| ())
 }
 
 fn target_state(dir: &Path) -> Result<Target, ScaffoldError> {
@@ -130,16 +115,11 @@ fn check_inside(dir: &Path, rel: &str) -> Result<(), ScaffoldError> {
 /// dry run, `in_temp`, under the system temp dir). [`check_target`] must
 /// have passed.
 pub fn stage(plan: &Plan, in_temp: bool) -> Result<Staged, ScaffoldError> {
-    let target = if in_temp {
-        Target::Missing
-    } else {
-        target_state(&plan.dir)?
-    };
-    let staging = if in_temp {
-        PrivateTempDir::new()?
-    } else {
-        let parent = nearest_existing_parent(&plan.dir);
-        PrivateTempDir::new_in(&parent, 0o777)?
+    let target = target_state(&plan.dir)?;
+    let staging = match target {
+        _ if in_temp => PrivateTempDir::new()?,
+        Target::Missing => PrivateTempDir::new_in(&nearest_existing_parent(&plan.dir), 0o777)?,
+        Target::Empty | Target::Existing => PrivateTempDir::new_in(&plan.dir, 0o777)?,
     };
     for file in &plan.files {
         let path = staging.path().join(&file.path);
@@ -200,6 +180,35 @@ impl Staged {
         Ok(out)
     }
 
+    /// The staged files that already exist in the target (what `--force`
+    /// would overwrite).
+    pub fn existing(&self) -> Result<Vec<String>, ScaffoldError> {
+        Ok(self
+            .files()?
+            .into_iter()
+            .filter(|f| self.dir.join(f).symlink_metadata().is_ok())
+            .collect())
+    }
+
+    /// Refuses what cannot be written: a non-empty target without `force`
+    /// (naming the files it would overwrite), and a write that would pass
+    /// through a symbolic link or a file, or replace a directory.
+    pub fn check(&self, force: bool) -> Result<(), ScaffoldError> {
+        if self.target != Target::Existing {
+            return Ok(());
+        }
+        if !force {
+            return Err(ScaffoldError::NotEmpty {
+                dir: self.dir.clone(),
+                conflicts: self.existing()?,
+            });
+        }
+        for f in self.files()? {
+            check_inside(&self.dir, &f)?;
+        }
+        Ok(())
+    }
+
     /// Makes the staged files durable (one sync for all of them, the render
     /// step's included), then moves them into the target; returns each file
     /// with what happened to it.
@@ -209,45 +218,67 @@ impl Staged {
             source,
         })?;
         let files = self.files()?;
-        match self.target {
-            Target::Missing | Target::Empty => {
-                if let Some(parent) = self.dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|source| ScaffoldError::Io {
-                        path: parent.to_owned(),
-                        source,
-                    })?;
-                }
-                self.staging.persist(&self.dir)?;
-                Ok(files.into_iter().map(|f| (f, FileAction::Create)).collect())
+        if self.target == Target::Missing {
+            if let Some(parent) = self.dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|source| ScaffoldError::Io {
+                    path: parent.to_owned(),
+                    source,
+                })?;
             }
-            Target::Existing => {
-                for f in &files {
-                    check_inside(&self.dir, f)?;
+            self.staging.persist(&self.dir)?;
+            return Ok(files.into_iter().map(|f| (f, FileAction::Create)).collect());
+        }
+        for f in &files {
+            check_inside(&self.dir, f)?;
+        }
+        let _deferral = crate::interrupt::defer();
+        let aside = self.staging.path().join(".replaced");
+        let mut done: Vec<(String, FileAction)> = Vec::new();
+        for f in files {
+            match self.move_in(&f, &aside) {
+                Ok(action) => done.push((f, action)),
+                Err(e) => {
+                    self.roll_back(&done, &aside);
+                    return Err(e);
                 }
-                let _deferral = crate::interrupt::defer();
-                let mut done = Vec::new();
-                for f in files {
-                    let to = self.dir.join(&f);
-                    let action = if to.symlink_metadata().is_ok() {
-                        FileAction::Overwrite
-                    } else {
-                        FileAction::Create
-                    };
-                    if let Some(parent) = to.parent() {
-                        std::fs::create_dir_all(parent).map_err(|source| ScaffoldError::Io {
-                            path: parent.to_owned(),
-                            source,
-                        })?;
-                    }
-                    std::fs::rename(self.staging.path().join(&f), &to).map_err(|source| {
-                        ScaffoldError::Io {
-                            path: to.clone(),
-                            source,
-                        }
-                    })?;
-                    done.push((f, action));
-                }
-                Ok(done)
+            }
+        }
+        Ok(done)
+    }
+
+    /// Moves one staged file into the target, an existing one aside first.
+    fn move_in(&self, rel: &str, aside: &Path) -> Result<FileAction, ScaffoldError> {
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| ScaffoldError::Io { path, source }
+        };
+        let to = self.dir.join(rel);
+        let action = if to.symlink_metadata().is_ok() {
+            let kept = aside.join(rel);
+            if let Some(parent) = kept.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::rename(&to, &kept).map_err(io(&to))?;
+            FileAction::Overwrite
+        } else {
+            FileAction::Create
+        };
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::rename(self.staging.path().join(rel), &to).map_err(io(&to))?;
+        Ok(action)
+    }
+
+    /// Undoes the moves of a commit that failed part-way: new files go, the
+    /// replaced ones come back (best effort; the staging directory, with
+    /// anything not put back, is removed when `self` drops).
+    fn roll_back(&self, done: &[(String, FileAction)], aside: &Path) {
+        for (rel, action) in done.iter().rev() {
+            let to = self.dir.join(rel);
+            let _ = std::fs::remove_file(&to);
+            if *action == FileAction::Overwrite {
+                let _ = std::fs::rename(aside.join(rel), &to);
             }
         }
     }

@@ -364,6 +364,17 @@ pub fn generate_identity() -> (zeroize::Zeroizing<String>, String) {
     (zeroize::Zeroizing::new(text), public)
 }
 
+/// The public key of the first age identity in a key file, if it has one
+/// (an absent or unreadable file has none).
+pub fn first_public_key(path: &Path) -> Option<String> {
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).ok()?);
+    text.lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .find_map(|l| l.parse::<age::x25519::Identity>().ok())
+        .map(|identity| identity.to_public().to_string())
+}
+
 /// Appends an identity to a key file (such as the default sops key file),
 /// creating it 0600 and its directory 0700 when missing; atomic.
 pub fn append_identity(path: &Path, identity: &str) -> Result<(), crate::fsx::FsError> {

@@ -373,6 +373,15 @@ fn python_service_sealed_for_given_recipients_passes_linters_and_its_own_tests()
             .args(["-m", "unittest", "discover", "-s", "tests", "-v"]),
         "python -m unittest in the generated python service",
     );
+    // The ruff hooks its .pre-commit-config.yaml runs.
+    for args in [&["check", "."][..], &["format", "--check", "--diff", "."]] {
+        passes(
+            Command::new(tool("ruff", VENV_INSTALL))
+                .current_dir(&project)
+                .args(args),
+            &format!("ruff {} in the generated python service", args[0]),
+        );
+    }
 }
 
 #[test]
@@ -401,26 +410,25 @@ fn node_service_passes_linters_and_its_own_tests() {
     );
 }
 
-#[test]
-fn json_report_lists_files_answers_and_the_dev_key() {
-    let s = Sandbox::new();
+/// `opsctl new NAME --defaults -o json`, checked against its schema.
+fn new_json(s: &Sandbox, name: &str) -> serde_json::Value {
     let out = s
         .cmd()
-        .args([
-            "new",
-            "svc",
-            "--defaults",
-            "--set",
-            "name=svc",
-            "-o",
-            "json",
-        ])
+        .args(["new", name, "--defaults", "--set"])
+        .arg(format!("name={name}"))
+        .args(["-o", "json"])
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let report = assert_matches_schema("new.schema.json", &out);
+    assert_matches_schema("new.schema.json", &out)
+}
+
+#[test]
+fn json_report_lists_files_answers_and_the_dev_key() {
+    let s = Sandbox::new();
+    let report = new_json(&s, "svc");
     assert_eq!(report["template"]["name"], "service");
     assert_eq!(report["template"]["kind"], "builtin");
     assert_eq!(report["answers"]["name"], "svc");
@@ -433,6 +441,7 @@ fn json_report_lists_files_answers_and_the_dev_key() {
     );
     assert!(files.iter().any(|f| f["path"] == ".opsctl/answers.toml"));
     let key = report["dev_key"]["public_key"].as_str().unwrap();
+    assert_eq!(report["dev_key"]["created"], true);
     let key_file = std::fs::read_to_string(dev_key_file(&s)).unwrap();
     assert!(
         key_file.contains(&format!("# public key: {key}")),
@@ -445,6 +454,13 @@ fn json_report_lists_files_answers_and_the_dev_key() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o077, 0, "key file mode {mode:o}");
+
+    // A second repository reuses the key the first one stored: no second key.
+    let again = new_json(&s, "svc2");
+    assert_eq!(again["dev_key"]["public_key"].as_str(), Some(key));
+    assert_eq!(again["dev_key"]["created"], false);
+    let key_file = std::fs::read_to_string(dev_key_file(&s)).unwrap();
+    assert_eq!(key_file.matches("AGE-SECRET-KEY-").count(), 1, "{key_file}");
 
     let answers = std::fs::read_to_string(s.work().join("svc/.opsctl/answers.toml")).unwrap();
     assert!(answers.contains("kind = \"builtin\""), "{answers}");
@@ -599,6 +615,9 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
     assert_eq!(std::fs::read_to_string(s.work().join("file")).unwrap(), "x");
 }
 
+/// A template's files: (path, text).
+type Files<'a> = &'a [(&'a str, &'a str)];
+
 /// A template of its own in `dir` (relative to the sandbox root).
 fn write_template(s: &Sandbox, dir: &str, files: &[(&str, &str)]) {
     for (path, text) in files {
@@ -606,47 +625,71 @@ fn write_template(s: &Sandbox, dir: &str, files: &[(&str, &str)]) {
     }
 }
 
+/// `opsctl new out --template ./TEMPLATE --defaults` is refused with `needle`
+/// and writes nothing.
+fn refused(s: &Sandbox, template: &str, needle: &str) {
+    s.cmd()
+        .args([
+            "new",
+            "out",
+            "--template",
+            &format!("./{template}"),
+            "--defaults",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(needle));
+    assert!(!s.work().join("out").exists(), "{template} wrote files");
+}
+
 #[test]
 fn a_template_cannot_write_outside_the_target() {
     let s = Sandbox::new();
-    let manifest =
-        "[template]\nname = \"evil\"\n\n[[variables]]\nname = \"up\"\ndefault = \"..\"\n";
-    write_template(
-        &s,
-        "work/evil",
-        &[
-            ("opsctl-template.toml", manifest),
-            ("{{ up }}/escaped.txt", "x"),
-        ],
-    );
-    s.cmd()
-        .args(["new", "out", "--template", "./evil", "--defaults"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
+    let variable = |value: &str| {
+        format!("[template]\nname = \"t\"\n\n[[variables]]\nname = \"v\"\ndefault = \"{value}\"\n")
+    };
+    let cases: &[(&str, Files, &str)] = &[
+        // A name that renders to `..`, or to an absolute path.
+        (
+            "evil",
+            &[
+                ("opsctl-template.toml", &variable("..")),
+                ("{{ v }}/escaped.txt", "x"),
+            ],
             "steps outside the target directory",
-        ));
-    assert!(!s.work().join("out").exists());
-    assert!(!s.work().join("escaped.txt").exists());
-
-    // An absolute file name is refused too.
-    write_template(
-        &s,
-        "work/absolute",
-        &[
-            (
+        ),
+        (
+            "absolute",
+            &[
+                ("opsctl-template.toml", &variable("/tmp")),
+                ("{{ v }}.txt", "x"),
+            ],
+            "absolute path",
+        ),
+        // A render step that would write outside.
+        (
+            "render-out",
+            &[(
                 "opsctl-template.toml",
-                "[template]\nname = \"abs\"\n\n[[variables]]\nname = \"root\"\ndefault = \"/tmp\"\n",
-            ),
-            ("{{ root }}.txt", "x"),
-        ],
-    );
-    s.cmd()
-        .args(["new", "out", "--template", "./absolute", "--defaults"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("absolute path"));
-    assert!(!s.work().join("out").exists());
+                "[template]\nname = \"r\"\n\n[render]\ndir = \"deploy\"\nout = \"../rendered\"\n",
+            )],
+            "steps outside",
+        ),
+        // A git directory, however it is spelt.
+        (
+            "git-dir",
+            &[
+                ("opsctl-template.toml", "[template]\nname = \"g\"\n"),
+                ("sub/.GIT/config", "[core]\nfsmonitor = evil\n"),
+            ],
+            ".git directory",
+        ),
+    ];
+    for (template, files, needle) in cases {
+        write_template(&s, &format!("work/{template}"), files);
+        refused(&s, template, needle);
+    }
+    assert!(!s.work().join("escaped.txt").exists());
 
     // A symbolic link in a local template is refused.
     write_template(
@@ -655,12 +698,7 @@ fn a_template_cannot_write_outside_the_target() {
         &[("opsctl-template.toml", "[template]\nname = \"linked\"\n")],
     );
     std::os::unix::fs::symlink("/etc/passwd", s.work().join("linked/passwd")).unwrap();
-    s.cmd()
-        .args(["new", "out", "--template", "./linked"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("symbolic link"));
-    assert!(!s.work().join("out").exists());
+    refused(&s, "linked", "symbolic link");
 }
 
 /// Commits every file under `dir` of a git2 repository; returns the commit id.
@@ -952,4 +990,101 @@ sys.exit(os.waitstatus_to_exitcode(status))
         .code(2)
         .stderr(predicate::str::contains("--set name=VALUE"));
     assert!(!s.work().join("other").exists());
+}
+
+/// A local template's own features: a secret answer never written down,
+/// a name that renders an empty segment skipped, `new .` in an empty
+/// directory.
+#[test]
+fn a_local_template_keeps_secrets_out_and_skips_empty_names() {
+    let s = Sandbox::new();
+    let manifest = "[template]\nname = \"mini\"\n\n\
+        [[variables]]\nname = \"token\"\nsecret = true\npattern = '^[a-z]+$'\n\n\
+        [[variables]]\nname = \"docs\"\ntype = \"bool\"\ndefault = false\n";
+    write_template(
+        &s,
+        "work/mini",
+        &[
+            ("opsctl-template.toml", manifest),
+            ("config.txt", "token={{ token }}\n"),
+            ("{% if docs %}docs{% endif %}/guide.md", "guide\n"),
+        ],
+    );
+    std::fs::create_dir(s.work().join("here")).unwrap();
+    let out = s
+        .cmd()
+        .current_dir(s.work().join("here"))
+        .args(["new", ".", "--template", "../mini", "--set", "token=hunter"])
+        .args(["-o", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let here = s.work().join("here");
+    assert_eq!(
+        files_under(&here, &[]),
+        [".opsctl/answers.toml", "config.txt"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(here.join("config.txt")).unwrap(),
+        "token=hunter\n"
+    );
+    let answers = std::fs::read_to_string(here.join(".opsctl/answers.toml")).unwrap();
+    assert!(!answers.contains("hunter"), "{answers}");
+    assert!(!String::from_utf8_lossy(&out).contains("hunter"));
+
+    // A secret that does not fit is refused without being repeated.
+    s.cmd()
+        .args([
+            "new",
+            "other",
+            "--template",
+            "./mini",
+            "--set",
+            "token=Hunter2",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("it is not shown"))
+        .stderr(predicate::str::contains("Hunter2").not());
+    assert!(!s.work().join("other").exists());
+}
+
+/// A failure after the files were staged (here: the render step) leaves the
+/// target as it was and no staging directory behind.
+#[test]
+fn a_failed_render_step_leaves_nothing_behind() {
+    let s = Sandbox::new();
+    write_template(
+        &s,
+        "work/broken",
+        &[
+            (
+                "opsctl-template.toml",
+                "[template]\nname = \"broken\"\nverbatim = [\"deploy/templates/**\"]\n\n\
+                 [render]\ndir = \"deploy\"\nout = \"deploy/rendered\"\n",
+            ),
+            ("deploy/values.yaml", "name: x\n"),
+            ("deploy/values/dev.yaml", "{}\n"),
+            ("deploy/templates/cm.yaml", "a: {{ values.nope.deeper }}\n"),
+        ],
+    );
+    std::fs::create_dir(s.work().join("empty")).unwrap();
+    for dir in ["missing", "empty"] {
+        s.cmd()
+            .args(["new", dir, "--template", "./broken"])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("cm.yaml"));
+    }
+    assert!(!s.work().join("missing").exists());
+    let in_empty = std::fs::read_dir(s.work().join("empty")).unwrap().count();
+    assert_eq!(in_empty, 0, "the empty target gained entries");
+    let leftovers: Vec<_> = std::fs::read_dir(s.work())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

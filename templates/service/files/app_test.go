@@ -47,9 +47,16 @@ func TestRequestsAreCountedAndTimedByRoute(t *testing.T) {
 	if code, _ := get(t, h, "/no/such/page"); code != http.StatusNotFound {
 		t.Fatalf("unknown path: %d", code)
 	}
+	get(t, h, "/healthz")
+	get(t, h, "/metrics")
 	code, text := get(t, h, "/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("/metrics: %d", code)
+	}
+	for _, probe := range []string{"/healthz", "/readyz", "/metrics"} {
+		if strings.Contains(text, `path="`+probe+`"`) {
+			t.Errorf("%s is measured:\n%s", probe, text)
+		}
 	}
 	for _, want := range []string{
 		`http_requests_total{method="GET",path="/",code="200"} 3`,

@@ -1,7 +1,7 @@
 """{{ name }}: the WSGI application and its metrics.
 
 Routes: ``/`` (the service), ``/healthz`` (liveness: the process answers), ``/readyz``
-(readiness: 503 while draining) and ``/metrics`` (Prometheus).
+(readiness: 503 once ``App.ready`` is false) and ``/metrics`` (Prometheus).
 """
 
 import json
@@ -14,6 +14,11 @@ from prometheus_client import generate_latest
 NAME = "{{ name }}"
 DESCRIPTION = {{ description | toJson }}
 ROUTES = ("/", "/healthz", "/readyz", "/metrics")
+# Probes and scrapes are not measured: they would dilute the error rate and
+# latency the gate judges.
+UNMEASURED = ("/healthz", "/readyz", "/metrics")
+# A client may send any token as a method; each would be a new series.
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def log(level, msg):
@@ -22,7 +27,7 @@ def log(level, msg):
 
 
 class App:
-    """A WSGI application that counts and times every request by route."""
+    """A WSGI application that counts and times requests by route."""
 
     def __init__(self):
         self.ready = True
@@ -45,11 +50,14 @@ class App:
     def __call__(self, environ, start_response):
         started = time.perf_counter()
         method = environ.get("REQUEST_METHOD", "GET")
+        method = method if method in METHODS else "OTHER"
         path = environ.get("PATH_INFO", "/")
         # The route, never the raw URL, so random URLs cannot create new series.
         route = path if path in ROUTES else "unmatched"
         status, headers, body = self.handle(route)
         start_response(status, headers)
+        if route in UNMEASURED:
+            return [body]
         self.duration.labels(method, route).observe(time.perf_counter() - started)
         self.requests.labels(method, route, status.split(" ", 1)[0]).inc()
         return [body]

@@ -8,6 +8,7 @@ const client = require('prom-client');
 const NAME = '{{ name }}';
 const DESCRIPTION = {{ description | toJson }};
 const ROUTES = new Set(['/', '/healthz', '/readyz', '/metrics']);
+const UNMEASURED = new Set(['/healthz', '/readyz', '/metrics']);
 
 function createApp() {
   const registry = new client.Registry();
@@ -51,16 +52,21 @@ function createApp() {
   }
 
   // Counts and times every request by route (never the raw URL, so random
-  // URLs cannot create new series).
+  // URLs cannot create new series); probes and scrapes are not counted, so
+  // they do not dilute the error rate and latency the gate judges.
   async function handler(req, res) {
     const started = process.hrtime.bigint();
-    const path = new URL(req.url, 'http://localhost').pathname;
-    const route = ROUTES.has(path) ? path : 'unmatched';
+    let route = 'unmatched';
     try {
+      const path = new URL(req.url, 'http://localhost').pathname;
+      route = ROUTES.has(path) ? path : 'unmatched';
       await respond(route, res);
     } catch (err) {
       res.statusCode = 500;
       res.end('internal error\n');
+    }
+    if (UNMEASURED.has(route)) {
+      return;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     duration.observe({ method: req.method, path: route }, seconds);

@@ -13,7 +13,13 @@ function log(level, msg) {
 
 const app = createApp();
 const server = http.createServer((req, res) => {
-  app.handler(req, res);
+  app.handler(req, res).catch((err) => {
+    log('error', `request failed: ${err}`);
+    if (!res.headersSent) {
+      res.statusCode = 500;
+    }
+    res.end();
+  });
 });
 server.listen(port, () => log('info', `listening on :${port}`));
 

@@ -38,11 +38,15 @@ test('requests are counted and timed by route', async () => {
       assert.equal((await get('/')).status, 200);
     }
     assert.equal((await get('/no/such/page')).status, 404);
+    assert.equal((await get('/healthz')).status, 200);
+    await get('/metrics');
     const { status, text } = await get('/metrics');
     assert.equal(status, 200);
     assert.match(text, /http_requests_total\{method="GET",path="\/",code="200"\} 3/);
     assert.match(text, /http_requests_total\{method="GET",path="unmatched",code="404"\} 1/);
     assert.match(text, /http_request_duration_seconds_count\{method="GET",path="\/"\} 3/);
+    // Probes and scrapes are not measured.
+    assert.doesNotMatch(text, /path="\/(healthz|readyz|metrics)"/);
   } finally {
     await stop();
   }

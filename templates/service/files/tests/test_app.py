@@ -30,11 +30,15 @@ class AppTest(unittest.TestCase):
         for _ in range(3):
             self.assertEqual(get(app, "/")[0], 200)
         self.assertEqual(get(app, "/no/such/page")[0], 404)
+        get(app, "/healthz")
+        get(app, "/metrics")
         status, text = get(app, "/metrics")
         self.assertEqual(status, 200)
         self.assertIn('http_requests_total{code="200",method="GET",path="/"} 3.0', text)
         self.assertIn('http_requests_total{code="404",method="GET",path="unmatched"} 1.0', text)
         self.assertIn('http_request_duration_seconds_count{method="GET",path="/"} 3.0', text)
+        for probe in ("/healthz", "/readyz", "/metrics"):
+            self.assertNotIn(f'path="{probe}"', text)
 
 
 if __name__ == "__main__":
