@@ -209,14 +209,22 @@ impl Staged {
         Ok(())
     }
 
-    /// Makes the staged files durable (one sync for all of them, the render
-    /// step's included), then moves them into the target; returns each file
-    /// with what happened to it.
+    /// Moves the staged files into the target; returns each file with what
+    /// happened to it.
+    ///
+    /// Into a directory that already holds files, the staged files are made
+    /// durable first (one sync for all of them, the render step's included),
+    /// so a crash cannot leave an empty file where the user had one. A new
+    /// or empty directory holds nothing of the user's: a crash there loses
+    /// only what a rerun makes again, so it is not worth a file-system-wide
+    /// sync, which waits on every other process's writes too.
     pub fn commit(self) -> Result<Vec<(String, FileAction)>, ScaffoldError> {
-        crate::fsx::sync_tree(self.staging.path()).map_err(|source| ScaffoldError::Io {
-            path: self.staging.path().to_owned(),
-            source,
-        })?;
+        if self.target == Target::Existing {
+            crate::fsx::sync_tree(self.staging.path()).map_err(|source| ScaffoldError::Io {
+                path: self.staging.path().to_owned(),
+                source,
+            })?;
+        }
         let files = self.files()?;
         if self.target == Target::Missing {
             if let Some(parent) = self.dir.parent().filter(|p| !p.as_os_str().is_empty()) {

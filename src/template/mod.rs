@@ -119,8 +119,9 @@ pub struct Engine {
     outputs: Vec<(String, Output)>,
     /// Every template's text, for excerpts.
     texts: HashMap<String, String>,
-    /// The engine `include` and `tpl` use; the functions only hold it weakly.
-    _root: Arc<OnceLock<Tera>>,
+    /// The default-delimiter engine, which `include` and `tpl` use too (the
+    /// functions only hold it weakly).
+    root: Arc<OnceLock<Tera>>,
 }
 
 enum Output {
@@ -150,8 +151,11 @@ impl Engine {
             instances: vec![(default.clone(), new_tera(&default)?)],
             outputs: Vec::new(),
             texts: HashMap::new(),
-            _root: Arc::clone(&root),
+            root: Arc::clone(&root),
         };
+        // Templates are added to each engine in one batch: Tera checks the
+        // whole set after every addition, so one at a time is quadratic.
+        let mut batches: Vec<Vec<(String, String)>> = Vec::new();
         for source in sources {
             let first_line = source.text.lines().next().unwrap_or("");
             let mode = directive(first_line).map_err(|message| TemplateError {
@@ -189,16 +193,21 @@ impl Engine {
                     engine.instances.len() - 1
                 }
             };
-            engine.instances[index]
-                .1
-                .add_raw_template(&source.name, &text)
-                .map_err(|e| engine.error(&source.name, &e))?;
             if source.output {
-                engine.outputs.push((source.name, Output::Tera(index)));
+                engine
+                    .outputs
+                    .push((source.name.clone(), Output::Tera(index)));
             }
+            batches.resize_with(engine.instances.len(), Vec::new);
+            batches[index].push((source.name, text));
         }
-        // `include` and `tpl` render with the default engine.
-        let _ = root.set(engine.instances[0].1.clone());
+        for (index, batch) in batches.into_iter().enumerate() {
+            engine.add_batch(index, batch)?;
+        }
+        // `include` and `tpl` render with the default engine, which moves
+        // there (a clone would copy every parsed template).
+        let default_tera = std::mem::replace(&mut engine.instances[0].1, Tera::new());
+        let _ = root.set(default_tera);
         Ok(engine)
     }
 
@@ -230,8 +239,7 @@ impl Engine {
                 let source = self.texts.get(name).map_or(0, String::len);
                 let reserve = (source * 8).clamp(OUTPUT_RESERVE_MIN, OUTPUT_RESERVE_MAX);
                 let mut buffer = Vec::with_capacity(reserve);
-                self.instances[*i]
-                    .1
+                self.tera(*i)
                     .render_to(name, context, &mut buffer)
                     .map_err(|e| self.error(name, &e))?;
                 String::from_utf8(buffer).map_err(|_| TemplateError {
@@ -243,6 +251,35 @@ impl Engine {
                     hint: None,
                 })
             }
+        }
+    }
+
+    /// Adds `batch` to engine `index`. When the batch fails, the templates
+    /// are added one by one to name the one at fault.
+    fn add_batch(
+        &mut self,
+        index: usize,
+        batch: Vec<(String, String)>,
+    ) -> Result<(), TemplateError> {
+        let tera = &mut self.instances[index].1;
+        let Err(batch_error) = tera.add_raw_templates(batch.iter().map(|(n, t)| (n, t))) else {
+            return Ok(());
+        };
+        for (name, text) in &batch {
+            if let Err(e) = self.instances[index].1.add_raw_template(name, text) {
+                return Err(self.error(name, &e));
+            }
+        }
+        let first = batch.first().map_or("(engine)", |(name, _)| name.as_str());
+        Err(self.error(first, &batch_error))
+    }
+
+    /// The engine for one set of delimiters; the default one lives in
+    /// `root`, where `include` and `tpl` find it.
+    fn tera(&self, index: usize) -> &Tera {
+        match index {
+            0 => self.root.get().expect("set at the end of Engine::load"),
+            i => &self.instances[i].1,
         }
     }
 
@@ -405,6 +442,35 @@ mod tests {
             files.iter().map(|(n, t)| source(n, t)).collect(),
             "templates/",
         )
+    }
+
+    #[test]
+    fn a_syntax_error_among_many_templates_names_its_own_file() {
+        let err = load(&[
+            ("templates/a.yaml", "a: {{ values.replicas }}\n"),
+            ("templates/b.yaml", "b: 1\nc: {{ values.replicas \n"),
+            ("templates/c.yaml", "c: 2\n"),
+        ])
+        .err()
+        .expect("b.yaml does not parse");
+        assert_eq!(
+            (err.file.as_str(), err.line),
+            ("templates/b.yaml", 2),
+            "{err}"
+        );
+        // Templates that parse render from one engine, partials included.
+        let engine = load(&[
+            ("templates/_p.yaml", "{{ values.replicas }}"),
+            (
+                "templates/x.yaml",
+                "x: {{ include(name=\"templates/_p.yaml\") }}\n",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            engine.render("templates/x.yaml", &context()).unwrap(),
+            "x: 2\n"
+        );
     }
 
     #[test]
