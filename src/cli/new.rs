@@ -420,14 +420,16 @@ impl HumanReport for NewReport {
                 writeln!(
                     out,
                     "  a dev age key for the secrets was added to {file} (public key {}); \
-                     add your team's keys with `opsctl secrets rotate --keys-only --add-age`",
+                     to give your team access, add their age keys to .sops.yaml and run \
+                     `opsctl secrets rotate --keys-only` on the sealed files",
                     key.public_key
                 )?;
             } else {
                 writeln!(
                     out,
-                    "  secrets sealed for your age key in {file} ({}); add your team's keys \
-                     with `opsctl secrets rotate --keys-only --add-age`",
+                    "  secrets sealed for your age key in {file} ({}); to give your team \
+                     access, add their age keys to .sops.yaml and run \
+                     `opsctl secrets rotate --keys-only` on the sealed files",
                     key.public_key
                 )?;
             }
