@@ -142,23 +142,38 @@ fn swap(a: &Path, b: &Path) -> std::io::Result<()> {
 /// finish (or fail) cleanly, then returns [`FsError::Interrupted`], so no
 /// temp file is left behind.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), FsError> {
+    write_atomic_with(path, None, |out| write_contents(path, out, contents))
+}
+
+/// Like [`write_atomic`], with the contents written by `fill` straight into
+/// the temp file (through a buffer) rather than from memory: `path` is
+/// replaced only if `fill` succeeds, and is untouched otherwise. With
+/// `mode`, the file has exactly that mode from the moment it exists (as
+/// [`write_atomic_with_mode`]); without, an existing file keeps its own.
+pub fn write_atomic_with<E: From<FsError>>(
+    path: &Path,
+    mode: Option<u32>,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
     let target = resolve_link(path)?;
-    let keep = std::fs::metadata(&target).ok().map(|m| m.permissions());
-    write_atomic_inner(&target, contents, keep, false)
+    let permissions = match mode {
+        #[cfg(unix)]
+        Some(mode) => {
+            use std::os::unix::fs::PermissionsExt;
+            Some(std::fs::Permissions::from_mode(mode))
+        }
+        #[cfg(not(unix))]
+        Some(_) => None,
+        None => std::fs::metadata(&target).ok().map(|m| m.permissions()),
+    };
+    write_atomic_inner(&target, permissions, false, fill)
 }
 
 /// Replaces `path` with `contents` atomically; the file has exactly `mode`
 /// from the moment it exists (for example `0o600` for keys and plaintext).
 #[cfg(unix)]
 pub fn write_atomic_with_mode(path: &Path, contents: &[u8], mode: u32) -> Result<(), FsError> {
-    use std::os::unix::fs::PermissionsExt;
-    let target = resolve_link(path)?;
-    write_atomic_inner(
-        &target,
-        contents,
-        Some(std::fs::Permissions::from_mode(mode)),
-        false,
-    )
+    write_atomic_with(path, Some(mode), |out| write_contents(path, out, contents))
 }
 
 /// Creates `path` with `contents` and exactly `mode`; fails with
@@ -172,10 +187,17 @@ pub fn create_new_with_mode(path: &Path, contents: &[u8], mode: u32) -> Result<(
     }
     write_atomic_inner(
         path,
-        contents,
         Some(std::fs::Permissions::from_mode(mode)),
         true,
+        |out| write_contents(path, out, contents),
     )
+}
+
+fn write_contents(path: &Path, out: &mut dyn Write, contents: &[u8]) -> Result<(), FsError> {
+    out.write_all(contents).map_err(|source| FsError::Write {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// The file a path names: itself, or a symbolic link's target.
@@ -191,35 +213,40 @@ fn resolve_link(path: &Path) -> Result<std::path::PathBuf, FsError> {
     }
 }
 
-fn write_atomic_inner(
+fn write_atomic_inner<E: From<FsError>>(
     path: &Path,
-    contents: &[u8],
     permissions: Option<std::fs::Permissions>,
     create_new: bool,
-) -> Result<(), FsError> {
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
     let deferral = crate::interrupt::defer();
-    let written = write_via_temp(path, contents, permissions, create_new);
+    let written = write_via_temp(path, permissions, create_new, fill);
     drop(deferral);
-    written.map_err(|source| {
-        if create_new && source.kind() == std::io::ErrorKind::AlreadyExists {
-            FsError::Exists(path.to_owned())
-        } else {
-            FsError::Write {
+    match written {
+        Ok(Ok(())) => {}
+        Ok(Err(filling)) => return Err(filling),
+        Err(source) if create_new && source.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(FsError::Exists(path.to_owned()).into());
+        }
+        Err(source) => {
+            return Err(FsError::Write {
                 path: path.to_owned(),
                 source,
             }
+            .into());
         }
-    })?;
-    crate::interrupt::check()?;
+    }
+    crate::interrupt::check().map_err(FsError::from)?;
     Ok(())
 }
 
-fn write_via_temp(
+/// The temp file's own failures in the outer result, `fill`'s in the inner.
+fn write_via_temp<E>(
     path: &Path,
-    contents: &[u8],
     permissions: Option<std::fs::Permissions>,
     create_new: bool,
-) -> std::io::Result<()> {
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> std::io::Result<Result<(), E>> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -242,7 +269,14 @@ fn write_via_temp(
     if let Some(p) = permissions {
         tmp.as_file().set_permissions(p)?;
     }
-    tmp.write_all(contents)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+        // On failure the temp file is removed as `tmp` drops.
+        if let Err(e) = fill(&mut out) {
+            return Ok(Err(e));
+        }
+        out.flush()?;
+    }
     tmp.as_file().sync_all()?;
     if create_new {
         tmp.persist_noclobber(path).map_err(|e| e.error)?;
@@ -253,7 +287,7 @@ fn write_via_temp(
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// `.NAME.` for the temp sibling of `path`, with NAME cut short enough that

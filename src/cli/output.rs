@@ -168,11 +168,29 @@ impl Printer {
 /// Writes bytes to stdout and flushes; a closed pipe becomes
 /// [`StdoutClosed`], which ends opsctl quietly with status 0.
 pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
-        Err(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
+    write_stdout_with(|out| out.write_all(bytes))
+}
+
+/// Writes to stdout through a buffer as `write` produces the bytes, then
+/// flushes; a closed pipe anywhere in the error's chain becomes
+/// [`StdoutClosed`], other I/O failures say they are stdout's.
+pub fn write_stdout_with<E: Into<anyhow::Error>>(
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let written = write(&mut out)
+        .map_err(Into::into)
+        .and_then(|()| out.flush().map_err(anyhow::Error::from));
+    let Err(e) = written else {
+        return Ok(());
+    };
+    let io = e
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<std::io::Error>());
+    match io {
+        Some(io) if io.kind() == std::io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
+        Some(_) => Err(e.context("cannot write to stdout")),
+        None => Err(e),
     }
 }
 

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 
 pub mod located;
+pub mod rewrite;
 pub mod yaml;
 
 /// A file does not parse; line and column are 1-based.
@@ -39,7 +40,7 @@ pub fn json_quote(text: &str) -> String {
 }
 
 /// A whole file: one document for JSON, dotenv and binary, one or more for YAML.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tree {
     /// The documents, in file order.
     pub documents: Vec<Map>,

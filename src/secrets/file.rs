@@ -8,6 +8,7 @@ use super::metadata::{self, Metadata};
 use super::store::Format;
 use super::walk::{Direction, IvCache, Walk};
 use super::{SealOptions, SecretsError};
+use crate::document::rewrite::WriteError;
 use crate::document::{Item, Map, Node, PathStep, SeqItem, Tree};
 
 /// An opened (or new) sealed file.
@@ -160,35 +161,80 @@ impl OpenedFile {
 
     /// Seals the current tree with the file's data key: values that did not
     /// change keep their exact ciphertext; the MAC and `lastmodified` are new.
-    pub fn reseal(&self, output: Format) -> Result<Vec<u8>, SecretsError> {
-        self.seal_tree(self.tree.clone(), output)
+    pub fn reseal(&mut self, output: Format) -> Result<Vec<u8>, SecretsError> {
+        let mut sealed = Vec::new();
+        self.write_sealed(output, &mut sealed, false)?;
+        Ok(sealed)
     }
 
-    /// Like [`OpenedFile::reseal`], consuming the file (no copy of the tree).
-    pub fn into_sealed(mut self, output: Format) -> Result<Vec<u8>, SecretsError> {
-        let tree = std::mem::take(&mut self.tree.documents);
-        self.seal_tree(Tree { documents: tree }, output)
+    /// Like [`OpenedFile::reseal`], into `out` (buffer a file or stdout) and
+    /// consuming the file: YAML is written as each value is encrypted, the
+    /// other formats are encrypted in place (no copy of the tree).
+    pub fn into_sealed_to(
+        mut self,
+        output: Format,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), SecretsError> {
+        self.write_sealed(output, out, true)
     }
 
-    fn seal_tree(&self, mut tree: Tree, output: Format) -> Result<Vec<u8>, SecretsError> {
+    /// The MAC goes in the `sops` block, which YAML writes after the values
+    /// of each document (there may be several), so it is computed first, in
+    /// a pass that only hashes; then every value is encrypted as it is written.
+    fn write_sealed(
+        &mut self,
+        output: Format,
+        out: &mut dyn std::io::Write,
+        consume: bool,
+    ) -> Result<(), SecretsError> {
         // A top-level `sops` key would collide with the metadata block (an
         // edit or `set` may add one; dotenv `sops_…` and INI `[sops]` read as one).
-        if tree
+        if self
+            .tree
             .documents
             .iter()
             .any(|d| crate::document::map_get(d, "sops").is_some())
         {
             return Err(SecretsError::Reserved);
         }
-        let mut ivs = self.ivs.clone();
-        let mac = Walk::new(
+        let mac = Walk::mac(
+            &mut self.tree,
+            &self.meta.rule,
+            self.meta.mac_only_encrypted,
+        )?;
+        let meta = self.stamped(&mac)?;
+        let walk = Walk::new(
             &self.key,
             &self.meta.rule,
             Direction::Encrypt,
             self.meta.mac_only_encrypted,
         )
-        .with_iv_cache(&mut ivs)
-        .run(&mut tree)?;
+        .reusing_ivs(&self.ivs);
+        if output == Format::Yaml {
+            let mut walk = walk;
+            let trailer = Item::Entry("sops".into(), Node::Map(meta.to_map()));
+            crate::document::yaml::write(&self.tree, out, &mut walk, Some(&trailer)).map_err(
+                |e| match e {
+                    WriteError::Io(e) => SecretsError::Write(e),
+                    WriteError::Rewrite(e) => SecretsError::Walk(e),
+                },
+            )?;
+            debug_assert_eq!(walk.finish(), mac, "both passes hash the same values");
+            return Ok(());
+        }
+        let mut tree = if consume {
+            std::mem::take(&mut self.tree)
+        } else {
+            self.tree.clone()
+        };
+        walk.run(&mut tree)?;
+        super::attach_metadata(&mut tree, &meta);
+        out.write_all(&super::write(&tree, output, true)?)
+            .map_err(SecretsError::Write)
+    }
+
+    /// The metadata for a sealing now, with `mac` encrypted into it.
+    fn stamped(&self, mac: &str) -> Result<Metadata, SecretsError> {
         let mut meta = self.meta.clone();
         meta.lastmodified = metadata::now();
         meta.mac = cipher::encrypt(
@@ -199,8 +245,7 @@ impl OpenedFile {
         )
         .map_err(super::walk_free)?;
         meta.version = metadata::SOPS_FORMAT_VERSION.to_owned();
-        super::attach_metadata(&mut tree, &meta);
-        super::write(&tree, output, true)
+        Ok(meta)
     }
 
     /// A new data key and fresh ciphertext for every value, with recipients

@@ -84,6 +84,9 @@ pub enum SecretsError {
     /// `--extract` names nothing.
     #[error("--extract: {0}")]
     Extract(String),
+    /// The result could not be written out (the sink failed).
+    #[error("cannot write the result")]
+    Write(#[source] std::io::Error),
     /// The output format cannot hold the document.
     #[error("cannot write {format}: {reason}")]
     Unrepresentable {
@@ -116,13 +119,34 @@ pub struct SealOptions {
     pub mac_only_encrypted: bool,
 }
 
-/// Seals a plaintext file.
+/// Seals a plaintext file into memory (see [`prepare_seal`] to write it out
+/// as it is sealed).
 pub fn seal(
     input: &[u8],
     format: Format,
     output: Format,
     options: &SealOptions,
 ) -> Result<Vec<u8>, SecretsError> {
+    let mut sealed = Vec::new();
+    prepare_seal(input, format, output, options)?.write_to(&mut sealed)?;
+    Ok(sealed)
+}
+
+/// A plaintext file read, checked and given a data key: everything that
+/// can be wrong with the input has been found; what is left is writing it.
+#[derive(Debug)]
+pub struct Sealing {
+    file: file::OpenedFile,
+    output: Format,
+}
+
+/// Reads and checks a plaintext file for sealing; nothing is written yet.
+pub fn prepare_seal(
+    input: &[u8],
+    format: Format,
+    output: Format,
+    options: &SealOptions,
+) -> Result<Sealing, SecretsError> {
     // Binary input is raw bytes; only a JSON reading shows it is sealed.
     if format == Format::Binary && is_sealed(input, format) {
         return Err(SecretsError::AlreadySealed);
@@ -142,7 +166,20 @@ pub fn seal(
     {
         return Err(SecretsError::Empty);
     }
-    file::OpenedFile::create(tree, options)?.into_sealed(output)
+    representable(output, &tree)?;
+    Ok(Sealing {
+        file: file::OpenedFile::create(tree, options)?,
+        output,
+    })
+}
+
+impl Sealing {
+    /// Writes the sealed file to `out` (buffer a file or stdout), each value
+    /// encrypted as it is written. Fails only if `out` does, or the system
+    /// has no randomness for a value's IV.
+    pub fn write_to(self, out: &mut dyn std::io::Write) -> Result<(), SecretsError> {
+        self.file.into_sealed_to(self.output, out)
+    }
 }
 
 /// How to unseal.
@@ -154,7 +191,8 @@ pub struct UnsealOptions<'a> {
     pub ignore_mac: bool,
 }
 
-/// Opens a sealed file. The MAC is verified before anything is returned.
+/// Opens a sealed file into memory. The MAC is verified before anything is
+/// returned (see [`prepare_unseal`] to write the plaintext out).
 pub fn unseal(
     input: &[u8],
     format: Format,
@@ -162,16 +200,60 @@ pub fn unseal(
     identities: &Identities,
     options: &UnsealOptions<'_>,
 ) -> Result<Vec<u8>, SecretsError> {
+    let mut plain = Vec::new();
+    prepare_unseal(input, format, output, identities, options)?.write_to(&mut plain)?;
+    Ok(plain)
+}
+
+/// A sealed file opened and verified, ready to be written as plaintext.
+#[derive(Debug)]
+pub enum Unsealed {
+    /// The whole document.
+    Document {
+        /// The plaintext tree.
+        tree: Tree,
+        /// The format to write it in.
+        output: Format,
+    },
+    /// One value, `--extract`ed, already as text.
+    Extracted(Vec<u8>),
+}
+
+/// Decrypts a sealed file and verifies its MAC (unless `ignore_mac`);
+/// nothing is written yet, so no plaintext leaves before the MAC checks out.
+pub fn prepare_unseal(
+    input: &[u8],
+    format: Format,
+    output: Format,
+    identities: &Identities,
+    options: &UnsealOptions<'_>,
+) -> Result<Unsealed, SecretsError> {
     let tree = open(input, format, identities, options.ignore_mac)?;
     match options.extract {
         Some(path) => {
             let node = find(&tree, path)?;
-            store::emit_extracted(output, node).ok_or_else(|| SecretsError::Unrepresentable {
-                format: output.name(),
-                reason: "a map or list can only be extracted as YAML or JSON".into(),
-            })
+            store::emit_extracted(output, node)
+                .map(Unsealed::Extracted)
+                .ok_or_else(|| SecretsError::Unrepresentable {
+                    format: output.name(),
+                    reason: "a map or list can only be extracted as YAML or JSON".into(),
+                })
         }
-        None => write(&tree, output, false),
+        None => {
+            representable(output, &tree)?;
+            Ok(Unsealed::Document { tree, output })
+        }
+    }
+}
+
+impl Unsealed {
+    /// Writes the plaintext to `out` (buffer a file or stdout).
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> Result<(), SecretsError> {
+        match self {
+            Unsealed::Document { tree, output } => store::write_to(*output, tree, false, out),
+            Unsealed::Extracted(bytes) => out.write_all(bytes),
+        }
+        .map_err(SecretsError::Write)
     }
 }
 
@@ -278,11 +360,16 @@ pub(crate) fn parse(input: &[u8], format: Format, sealed: bool) -> Result<Tree, 
 }
 
 pub(crate) fn write(tree: &Tree, output: Format, sealed: bool) -> Result<Vec<u8>, SecretsError> {
+    representable(output, tree)?;
+    Ok(store::emit(output, tree, sealed))
+}
+
+/// Whether `output` can hold `tree` (see [`store::representable`]).
+fn representable(output: Format, tree: &Tree) -> Result<(), SecretsError> {
     store::representable(output, tree).map_err(|reason| SecretsError::Unrepresentable {
         format: output.name(),
         reason: reason.to_owned(),
-    })?;
-    Ok(store::emit(output, tree, sealed))
+    })
 }
 
 /// The age recipients a sealed tree's metadata names (empty when it has

@@ -1,6 +1,7 @@
 //! The walk over a tree that encrypts or decrypts every selected value and
 //! computes the MAC, in sops' order: documents, then map entries and sequence
 //! items depth-first; comments are encrypted but not hashed; nulls skipped.
+//! It runs over a tree in place, or as the [`Rewrite`] of a writer.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -9,6 +10,7 @@ use sha2::{Digest, Sha256, Sha512};
 
 use super::cipher::{self, CipherError, DataKey};
 use super::rules::EncryptionRule;
+use crate::document::rewrite::Rewrite;
 use crate::document::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
 
 /// Which way the walk goes.
@@ -18,6 +20,9 @@ pub enum Direction {
     Encrypt,
     /// `ENC[…]` in, plaintext out.
     Decrypt,
+    /// Plaintext in, nothing changed: only the MAC that encrypting would
+    /// compute (sealing writes the MAC before it encrypts).
+    Mac,
     /// No key: only note the values the rule wants encrypted that are not.
     Audit,
 }
@@ -54,12 +59,29 @@ pub enum WalkProblem {
 /// same key path.
 pub type IvCache = HashMap<(String, Vec<u8>), [u8; 32]>;
 
-/// Settings of one walk.
+/// What a walk does with an [`IvCache`].
+enum Ivs<'a> {
+    None,
+    /// Decrypting: remember each value's IV.
+    Record(&'a mut IvCache),
+    /// Encrypting: reuse the IV remembered for the same value.
+    Reuse(&'a IvCache),
+}
+
+/// Where the walk is: what to undo when it leaves an entry or item.
+struct Frame {
+    aad_len: usize,
+    location_len: usize,
+    matched: bool,
+}
+
+/// Settings and position of one walk. It runs over a tree in place
+/// ([`Walk::run`]), or rides along a writer as its [`Rewrite`], which is how
+/// sealing encrypts each value as it is written.
 pub struct Walk<'a> {
-    /// `None` only when auditing.
+    /// `None` only when auditing or computing the MAC.
     key: Option<&'a DataKey>,
-    /// Remembered IVs, when re-sealing with the same key.
-    ivs: Option<&'a mut IvCache>,
+    ivs: Ivs<'a>,
     /// Audit findings: locations of clear values that should be encrypted.
     findings: Vec<String>,
     rule: &'a EncryptionRule,
@@ -72,8 +94,8 @@ pub struct Walk<'a> {
     aad: String,
     /// How many keys on the current path match the rule's suffix or regex.
     matching_keys: usize,
-    /// How many maps deep the walk is (the top-level `sops` key is skipped).
-    depth: usize,
+    /// One per entry or item entered and not yet left.
+    frames: Vec<Frame>,
     /// The full location for messages, `["a"][0]`, kept in step with `aad`.
     location: String,
     /// Comments seen since the last entry, one list per nesting level.
@@ -88,13 +110,20 @@ impl<'a> Walk<'a> {
         direction: Direction,
         mac_only_encrypted: bool,
     ) -> Self {
+        Self {
+            key: Some(key),
+            ..Self::keyless(rule, direction, mac_only_encrypted)
+        }
+    }
+
+    fn keyless(rule: &'a EncryptionRule, direction: Direction, mac_only_encrypted: bool) -> Self {
         let mut mac = Sha512::new();
         if mac_only_encrypted {
             mac.update(Sha256::digest(b"sops"));
         }
         Self {
-            key: Some(key),
-            ivs: None,
+            key: None,
+            ivs: Ivs::None,
             findings: Vec::new(),
             rule,
             direction,
@@ -102,35 +131,38 @@ impl<'a> Walk<'a> {
             mac_only_encrypted,
             aad: String::new(),
             matching_keys: 0,
-            depth: 0,
+            frames: Vec::new(),
             location: String::new(),
             comment_levels: Vec::new(),
         }
     }
 
-    /// Records IVs while decrypting, or reuses them while encrypting.
+    /// Records IVs while decrypting.
     pub fn with_iv_cache(mut self, cache: &'a mut IvCache) -> Self {
-        self.ivs = Some(cache);
+        self.ivs = Ivs::Record(cache);
         self
+    }
+
+    /// Reuses recorded IVs while encrypting.
+    pub fn reusing_ivs(mut self, cache: &'a IvCache) -> Self {
+        self.ivs = Ivs::Reuse(cache);
+        self
+    }
+
+    /// The MAC of a plaintext tree, as encrypting it under `rule` computes
+    /// it, without a key and without changing the tree.
+    pub fn mac(
+        tree: &mut Tree,
+        rule: &'a EncryptionRule,
+        mac_only_encrypted: bool,
+    ) -> Result<String, WalkError> {
+        Self::keyless(rule, Direction::Mac, mac_only_encrypted).run(tree)
     }
 
     /// Lists the values (as `["a"]["b"]`) that `rule` says must be encrypted
     /// but are clear text, without any key.
     pub fn audit(tree: &mut Tree, rule: &'a EncryptionRule) -> Vec<String> {
-        let mut walk = Self {
-            key: None,
-            ivs: None,
-            findings: Vec::new(),
-            rule,
-            direction: Direction::Audit,
-            mac: Sha512::new(),
-            mac_only_encrypted: false,
-            aad: String::new(),
-            matching_keys: 0,
-            depth: 0,
-            location: String::new(),
-            comment_levels: Vec::new(),
-        };
+        let mut walk = Self::keyless(rule, Direction::Audit, false);
         for doc in &mut tree.documents {
             // Auditing neither encrypts nor decrypts, so it cannot fail.
             let _ = walk.map(doc);
@@ -144,52 +176,50 @@ impl<'a> Walk<'a> {
         for doc in &mut tree.documents {
             self.map(doc)?;
         }
-        Ok(self
-            .mac
+        Ok(self.finish())
+    }
+
+    /// The MAC of the values seen so far.
+    pub fn finish(self) -> String {
+        self.mac
             .finalize()
             .iter()
             .map(|b| format!("{b:02X}"))
-            .collect())
+            .collect()
     }
 
-    /// The data key; every direction but `Audit` has one.
+    /// The data key; encrypting and decrypting walks have one.
     fn key(&self) -> &'a DataKey {
         self.key
             .expect("encrypting and decrypting walks have a key")
     }
 
     fn map(&mut self, map: &mut Map) -> Result<(), WalkError> {
-        self.comment_levels.push(Vec::new());
+        self.open();
         for item in map.iter_mut() {
             match item {
-                Item::Comment(c) => self.comment(c)?,
+                Item::Comment(c) => {
+                    if let Some(text) = self.comment(&c.text)? {
+                        c.text = text;
+                    }
+                }
                 Item::Entry(key, node) => {
-                    if key == "sops" && self.depth == 0 {
+                    if key == "sops" && self.frames.is_empty() {
                         continue; // metadata is handled apart
                     }
-                    let (aad_len, location_len) = (self.aad.len(), self.location.len());
-                    self.aad.push_str(key);
-                    self.aad.push(':');
-                    let _ = write!(self.location, "[{key:?}]");
-                    let matched = self.rule.key_matches(key);
-                    self.matching_keys += usize::from(matched);
-                    self.depth += 1;
+                    self.enter_key(key);
                     let result = self.node(node);
-                    self.depth -= 1;
-                    self.matching_keys -= usize::from(matched);
-                    self.aad.truncate(aad_len);
-                    self.location.truncate(location_len);
+                    self.leave();
                     result?;
-                    self.clear_level();
                 }
             }
         }
-        self.comment_levels.pop();
+        self.close();
         Ok(())
     }
 
     fn seq(&mut self, items: &mut [SeqItem]) -> Result<(), WalkError> {
-        self.comment_levels.push(Vec::new());
+        self.open();
         let mut index = 0;
         for item in items.iter_mut() {
             // sops writes a comment inside a list as a list item of type
@@ -198,42 +228,43 @@ impl<'a> Walk<'a> {
                 && let SeqItem::Node(Node::Scalar(Scalar::Str(text))) = item
                 && cipher::parse(text).is_ok_and(|sealed| sealed.type_tag == "comment")
             {
-                let mut comment = Comment {
-                    text: std::mem::take(text),
+                let plain = self.comment(text)?;
+                let text = plain.unwrap_or_else(|| std::mem::take(text));
+                *item = SeqItem::Comment(Comment {
+                    text,
                     inline: false,
-                };
-                self.comment(&mut comment)?;
-                *item = SeqItem::Comment(comment);
+                });
                 continue;
             }
             match item {
-                SeqItem::Comment(c) => self.comment(c)?,
+                SeqItem::Comment(c) => {
+                    if let Some(text) = self.comment(&c.text)? {
+                        c.text = text;
+                    }
+                }
                 SeqItem::Node(node) => {
-                    let location_len = self.location.len();
-                    let _ = write!(self.location, "[{index}]");
+                    self.enter_index(index);
                     let result = self.node(node);
-                    self.location.truncate(location_len);
+                    self.leave();
                     result?;
-                    self.clear_level();
                     index += 1;
                 }
             }
         }
-        self.comment_levels.pop();
+        self.close();
         Ok(())
-    }
-
-    fn clear_level(&mut self) {
-        if let Some(level) = self.comment_levels.last_mut() {
-            level.clear();
-        }
     }
 
     fn node(&mut self, node: &mut Node) -> Result<(), WalkError> {
         match node {
             Node::Map(m) => self.map(m),
             Node::Seq(items) => self.seq(items),
-            Node::Scalar(s) => self.scalar(s),
+            Node::Scalar(s) => {
+                if let Some(new) = self.scalar(s)? {
+                    *s = new;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -259,10 +290,10 @@ impl<'a> Walk<'a> {
 
     /// Encrypts with the remembered IV for this (AAD, plaintext), if any.
     fn seal_value(&self, plain: &[u8], type_tag: &str, aad: &str) -> Result<String, WalkError> {
-        let remembered = self
-            .ivs
-            .as_ref()
-            .and_then(|c| c.get(&(aad.to_owned(), plain.to_vec())));
+        let remembered = match &self.ivs {
+            Ivs::Reuse(cache) => cache.get(&(aad.to_owned(), plain.to_vec())),
+            Ivs::None | Ivs::Record(_) => None,
+        };
         match remembered {
             Some(iv) => Ok(cipher::encrypt_with_iv(
                 self.key(),
@@ -285,83 +316,140 @@ impl<'a> Walk<'a> {
         };
         let (opened, iv) =
             cipher::decrypt(self.key(), text, aad.as_bytes()).map_err(|e| self.error(e))?;
-        if self.ivs.is_some() {
+        if matches!(self.ivs, Ivs::Record(_)) {
             let aad = aad.to_owned();
-            if let Some(cache) = self.ivs.as_mut() {
+            if let Ivs::Record(cache) = &mut self.ivs {
                 cache.insert((aad, opened.plaintext.to_vec()), iv);
             }
         }
         Ok(opened)
     }
 
-    fn comment(&mut self, comment: &mut Comment) -> Result<(), WalkError> {
-        let plain = match self.direction {
-            Direction::Encrypt => {
-                let plain = comment.text.clone();
-                // As sops: a comment follows the rule of the map or list
-                // holding it, and a comment-rule marker stays readable.
-                let encrypt = self.encrypted_here() && self.rule.should_encrypt_comment(&plain);
-                if encrypt && !plain.is_empty() {
-                    comment.text =
-                        self.seal_value(plain.as_bytes(), "comment", self.comment_aad())?;
-                }
-                plain
+    fn hash(&mut self, plain: &[u8], encrypted: bool) {
+        if !self.mac_only_encrypted || encrypted {
+            self.mac.update(plain);
+        }
+    }
+}
+
+impl Rewrite for Walk<'_> {
+    type Error = WalkError;
+
+    fn open(&mut self) {
+        self.comment_levels.push(Vec::new());
+    }
+
+    fn close(&mut self) {
+        self.comment_levels.pop();
+    }
+
+    fn enter_key(&mut self, key: &str) {
+        let matched = self.rule.key_matches(key);
+        self.frames.push(Frame {
+            aad_len: self.aad.len(),
+            location_len: self.location.len(),
+            matched,
+        });
+        self.aad.push_str(key);
+        self.aad.push(':');
+        let _ = write!(self.location, "[{key:?}]");
+        self.matching_keys += usize::from(matched);
+    }
+
+    fn enter_index(&mut self, index: usize) {
+        self.frames.push(Frame {
+            aad_len: self.aad.len(),
+            location_len: self.location.len(),
+            matched: false,
+        });
+        let _ = write!(self.location, "[{index}]");
+    }
+
+    fn leave(&mut self) {
+        if let Some(frame) = self.frames.pop() {
+            self.aad.truncate(frame.aad_len);
+            self.location.truncate(frame.location_len);
+            self.matching_keys -= usize::from(frame.matched);
+        }
+        // Comments before an entry govern that entry only.
+        if let Some(level) = self.comment_levels.last_mut() {
+            level.clear();
+        }
+    }
+
+    fn comment(&mut self, text: &str) -> Result<Option<String>, WalkError> {
+        let replaced = match self.direction {
+            // As sops: a comment follows the rule of the map or list
+            // holding it, and a comment-rule marker stays readable.
+            Direction::Encrypt
+                if !text.is_empty()
+                    && self.encrypted_here()
+                    && self.rule.should_encrypt_comment(text) =>
+            {
+                Some(self.seal_value(text.as_bytes(), "comment", self.comment_aad())?)
             }
-            Direction::Decrypt => {
-                // Hand-written clear comments pass; anything still carrying
-                // sops ciphertext markers must decrypt, so a damaged
-                // encrypted comment is an error, not text.
-                if cipher::looks_encrypted(&comment.text) {
-                    let opened = self.open_value(&comment.text, true)?;
-                    // The type label is not authenticated; insist on the right one.
-                    if opened.type_tag != "comment" {
-                        return Err(self.error(WalkProblem::BadType(opened.type_tag.clone())));
-                    }
-                    comment.text = String::from_utf8(opened.plaintext.to_vec())
-                        .map_err(|_| self.error(WalkProblem::BadType("comment".into())))?;
+            // Hand-written clear comments pass; anything still carrying
+            // sops ciphertext markers must decrypt, so a damaged encrypted
+            // comment is an error, not text.
+            Direction::Decrypt if cipher::looks_encrypted(text) => {
+                let opened = self.open_value(text, true)?;
+                // The type label is not authenticated; insist on the right one.
+                if opened.type_tag != "comment" {
+                    return Err(self.error(WalkProblem::BadType(opened.type_tag.clone())));
                 }
-                comment.text.clone()
+                Some(
+                    String::from_utf8(opened.plaintext.to_vec())
+                        .map_err(|_| self.error(WalkProblem::BadType("comment".into())))?,
+                )
             }
-            Direction::Audit => comment.text.clone(),
+            _ => None,
+        };
+        let plain = match (&replaced, self.direction) {
+            (Some(plain), Direction::Decrypt) => plain.clone(),
+            _ => text.to_owned(),
         };
         if let Some(level) = self.comment_levels.last_mut() {
             level.push(plain);
         }
-        Ok(())
+        Ok(replaced)
     }
 
-    fn scalar(&mut self, scalar: &mut Scalar) -> Result<(), WalkError> {
+    fn scalar(&mut self, scalar: &Scalar) -> Result<Option<Scalar>, WalkError> {
         let encrypted = self.encrypted_here();
         match self.direction {
-            Direction::Encrypt => {
+            Direction::Encrypt | Direction::Mac => {
                 let Some((plain, type_tag)) = scalar.sops_plaintext() else {
-                    return Ok(()); // null
+                    return Ok(None); // null
                 };
                 self.hash(&plain, encrypted);
-                let empty_string = matches!(&*scalar, Scalar::Str(s) if s.is_empty());
-                if encrypted && !empty_string {
-                    let text = self.seal_value(&plain, type_tag, &self.aad)?;
-                    *scalar = Scalar::Str(text);
+                let empty_string = matches!(scalar, Scalar::Str(s) if s.is_empty());
+                if self.direction == Direction::Mac || !encrypted || empty_string {
+                    return Ok(None);
                 }
+                Ok(Some(Scalar::Str(
+                    self.seal_value(&plain, type_tag, &self.aad)?,
+                )))
             }
             Direction::Decrypt => {
+                let mut replaced = None;
                 if encrypted {
                     match scalar {
-                        Scalar::Null => return Ok(()),
-                        Scalar::Str(s) if s.is_empty() => return Ok(()),
+                        Scalar::Null => return Ok(None),
+                        Scalar::Str(s) if s.is_empty() => return Ok(None),
                         Scalar::Str(s) if cipher::is_encrypted(s) => {
                             let opened = self.open_value(s, false)?;
-                            *scalar =
-                                typed(&opened.plaintext, &opened.type_tag).ok_or_else(|| {
-                                    self.error(WalkProblem::BadType(opened.type_tag.clone()))
-                                })?;
+                            replaced =
+                                Some(typed(&opened.plaintext, &opened.type_tag).ok_or_else(
+                                    || self.error(WalkProblem::BadType(opened.type_tag.clone())),
+                                )?);
                         }
                         _ => return Err(self.error(WalkProblem::NotEncrypted)),
                     }
                 }
-                if let Some((plain, _)) = scalar.sops_plaintext() {
+                if let Some((plain, _)) = replaced.as_ref().unwrap_or(scalar).sops_plaintext() {
                     self.hash(&plain, encrypted);
                 }
+                Ok(replaced)
             }
             Direction::Audit => {
                 let clear = match scalar {
@@ -372,14 +460,8 @@ impl<'a> Walk<'a> {
                 if encrypted && clear {
                     self.findings.push(self.location.clone());
                 }
+                Ok(None)
             }
-        }
-        Ok(())
-    }
-
-    fn hash(&mut self, plain: &[u8], encrypted: bool) {
-        if !self.mac_only_encrypted || encrypted {
-            self.mac.update(plain);
         }
     }
 }
@@ -619,7 +701,7 @@ mod tests {
         }
         let mut resealed = plain.clone();
         Walk::new(&key, &rule, Direction::Encrypt, false)
-            .with_iv_cache(&mut cache)
+            .reusing_ivs(&cache)
             .run(&mut resealed)
             .unwrap();
         let doc = |t: &Tree| t.documents[0].clone();

@@ -15,7 +15,7 @@ use anyhow::{Context as _, bail};
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Subcommand};
 
-use super::output::write_stdout;
+use super::output::write_stdout_with;
 use super::{Outcome, Session};
 use crate::secrets::store::Format;
 use crate::secrets::{self as core};
@@ -219,23 +219,22 @@ fn read_input(file: &Path, args: &FormatArgs) -> anyhow::Result<(Vec<u8>, Format
     Ok((input, format, output))
 }
 
+/// Writes a result where `dest` says, as `write` produces it: to stdout
+/// through a buffer, or into a temp file that replaces the target only when
+/// `write` succeeds. A new file of plaintext secrets is private (0600); an
+/// existing file keeps the permissions its owner gave it.
 fn deliver(
     file: &Path,
     dest: &DestinationArgs,
-    bytes: &[u8],
     plaintext: bool,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), core::SecretsError>,
 ) -> anyhow::Result<()> {
     let target = match (&dest.out, dest.in_place) {
         (_, true) => file,
         (Some(out), false) if out != Path::new("-") => out.as_path(),
-        _ => return write_stdout(bytes),
+        _ => return write_stdout_with(|out| write(out)),
     };
-    // A new file of plaintext secrets is private (0600); an existing file
-    // keeps the permissions its owner gave it.
-    let written = if plaintext && target.symlink_metadata().is_err() {
-        crate::fsx::write_atomic_with_mode(target, bytes, 0o600)
-    } else {
-        crate::fsx::write_atomic(target, bytes)
-    };
-    written.with_context(|| format!("cannot write {}", target.display()))
+    let mode = (plaintext && target.symlink_metadata().is_err()).then_some(0o600);
+    crate::fsx::write_atomic_with(target, mode, |out| write(out).map_err(anyhow::Error::from))
+        .with_context(|| format!("cannot write {}", target.display()))
 }

@@ -83,10 +83,12 @@ pub(super) fn seal(
             configured,
         )?;
         let (input, format, output) = read_input(file, &args.format)?;
-        let sealed = core::seal(&input, format, output, &options)
+        let sealing = core::prepare_seal(&input, format, output, &options)
             .map_err(|e| locate(file, &input, e))
             .with_context(|| format!("cannot seal {}", file.display()))?;
-        deliver(file, &args.destination, &sealed, false)?;
+        // The plaintext is in the tree now; its bytes need not wait.
+        drop(input);
+        deliver(file, &args.destination, false, |out| sealing.write_to(out))?;
         if args.destination.in_place {
             printer.note(&format!("sealed {}", file.display()));
         }

@@ -67,10 +67,14 @@ pub(super) fn unseal(printer: &Printer, args: UnsealArgs) -> anyhow::Result<Outc
         extract: path.as_deref(),
         ignore_mac: args.ignore_mac,
     };
-    let plain = core::unseal(&input, format, output, &identities, &options)
+    let plain = core::prepare_unseal(&input, format, output, &identities, &options)
         .map_err(|e| locate(&args.file, &input, e))
         .with_context(|| format!("cannot unseal {}", args.file.display()))?;
-    deliver(&args.file, &args.destination, &plain, true)?;
+    // The MAC checked out; the sealed bytes are no longer needed.
+    drop(input);
+    deliver(&args.file, &args.destination, true, |out| {
+        plain.write_to(out)
+    })?;
     Ok(Outcome::Success)
 }
 

@@ -5,6 +5,7 @@ mod dotenv;
 mod flat;
 mod ini;
 mod json;
+use crate::document::rewrite::{Unchanged, WriteError};
 use crate::document::yaml;
 
 use std::path::Path;
@@ -96,6 +97,23 @@ pub fn emit(format: Format, tree: &Tree, sealed: bool) -> Vec<u8> {
         Format::Ini => ini::emit(tree).into_bytes(),
         Format::Binary if sealed => json::emit(tree).into_bytes(),
         Format::Binary => binary_bytes(tree),
+    }
+}
+
+/// Writes a tree to `out` as [`emit`] does; YAML goes out as it is
+/// written, the other formats (small by nature) are built whole first.
+pub fn write_to(
+    format: Format,
+    tree: &Tree,
+    sealed: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Yaml => yaml::write(tree, out, &mut Unchanged, None).map_err(|e| match e {
+            WriteError::Io(e) => e,
+            WriteError::Rewrite(never) => match never {},
+        }),
+        _ => out.write_all(&emit(format, tree, sealed)),
     }
 }
 

@@ -1,5 +1,6 @@
-//! YAML: granit-parser events into the tree (comments kept), and a writer
-//! that quotes every scalar a YAML 1.1 or 1.2 reader could retype.
+//! YAML: granit-parser events into the tree (comments kept), and the
+//! writer ([`write`]) that quotes every scalar a YAML 1.1 or 1.2 reader could
+//! retype.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -8,6 +9,9 @@ use granit_parser::{Event, Marker, Parser, Placement, ScalarStyle, Tag};
 
 use super::ParseError;
 use super::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
+
+mod write;
+pub use write::{emit, emit_document, emit_node, emit_sequence, write};
 
 /// Reads every document of a YAML stream; each must be a mapping.
 pub fn parse(text: &str) -> Result<Tree, ParseError> {
@@ -96,6 +100,27 @@ struct Builder {
     expanded: usize,
     root: Option<(Node, Marker)>,
     documents: Vec<Map>,
+    /// Emptied buffers of finished collections, reused by the next ones:
+    /// a collection is built in a buffer that grows as needed, then moved
+    /// into an allocation of exactly its size, so the tree holds no spare
+    /// capacity (a third of its size otherwise).
+    spare: Spare,
+}
+
+#[derive(Default)]
+struct Spare {
+    maps: Vec<Map>,
+    seqs: Vec<Vec<SeqItem>>,
+    keys: Vec<HashSet<u64>>,
+}
+
+/// The items of `buffer` in a vector of exactly their number; the emptied
+/// buffer goes back to `spare`.
+fn exact<T>(mut buffer: Vec<T>, spare: &mut Vec<Vec<T>>) -> Vec<T> {
+    let mut items = Vec::with_capacity(buffer.len());
+    items.append(&mut buffer);
+    spare.push(buffer);
+    items
 }
 
 impl Builder {
@@ -111,18 +136,20 @@ impl Builder {
                 self.comment(text.into_owned(), placement, mark.col())
             }
             Event::MappingStart(_, anchor, _) => {
-                let items = self.pending.drain(..).map(Item::Comment).collect();
+                let mut items = self.spare.maps.pop().unwrap_or_default();
+                items.extend(self.pending.drain(..).map(Item::Comment));
                 self.stack.push(Frame::Map {
                     items,
                     key: None,
                     anchor,
                     indent: mark.col(),
                     start: mark,
-                    key_hashes: HashSet::new(),
+                    key_hashes: self.spare.keys.pop().unwrap_or_default(),
                 });
             }
             Event::SequenceStart(_, anchor, _) => {
-                let items = self.pending.drain(..).map(SeqItem::Comment).collect();
+                let mut items = self.spare.seqs.pop().unwrap_or_default();
+                items.extend(self.pending.drain(..).map(SeqItem::Comment));
                 self.stack.push(Frame::Seq {
                     items,
                     anchor,
@@ -135,9 +162,13 @@ impl Builder {
                     mut items,
                     anchor,
                     start,
+                    mut key_hashes,
                     ..
                 }) => {
                     items.extend(self.pending.drain(..).map(Item::Comment));
+                    key_hashes.clear();
+                    self.spare.keys.push(key_hashes);
+                    let items = exact(items, &mut self.spare.maps);
                     self.complete(Node::Map(items), anchor, start)?;
                 }
                 _ => return Err(at(&mark, "unbalanced mapping")),
@@ -150,6 +181,7 @@ impl Builder {
                     ..
                 }) => {
                     items.extend(self.pending.drain(..).map(SeqItem::Comment));
+                    let items = exact(items, &mut self.spare.seqs);
                     self.complete(Node::Seq(items), anchor, start)?;
                 }
                 _ => return Err(at(&mark, "unbalanced sequence")),
@@ -404,310 +436,9 @@ fn parse_float(value: &str) -> Option<f64> {
     }
 }
 
-/// Roughly how long the written tree will be, so the output grows once.
-fn size_hint(tree: &Tree) -> usize {
-    fn node(n: &Node) -> usize {
-        match n {
-            Node::Map(m) => map(m),
-            Node::Seq(items) => items
-                .iter()
-                .map(|i| match i {
-                    SeqItem::Node(n) => 8 + node(n),
-                    SeqItem::Comment(c) => 8 + c.text.len(),
-                })
-                .sum(),
-            Node::Scalar(Scalar::Str(s) | Scalar::Time(s)) => s.len() + 4,
-            Node::Scalar(_) => 24,
-        }
-    }
-    fn map(m: &Map) -> usize {
-        m.iter()
-            .map(|i| match i {
-                Item::Entry(k, v) => k.len() + 16 + node(v),
-                Item::Comment(c) => c.text.len() + 16,
-            })
-            .sum()
-    }
-    tree.documents.iter().map(|d| map(d) + 8).sum()
-}
-
-/// Indentation without allocating a string per line.
-const SPACES: &str = "                                                                                                                                ";
-
-fn pad(out: &mut String, indent: usize) {
-    let mut left = indent;
-    while left > 0 {
-        let n = left.min(SPACES.len());
-        out.push_str(&SPACES[..n]);
-        left -= n;
-    }
-}
-
-/// Writes the tree: `---` between documents, two-space indentation with
-/// sequences indented under their key, comments where they were read.
-pub fn emit(tree: &Tree) -> String {
-    let mut out = String::with_capacity(size_hint(tree));
-    for (i, doc) in tree.documents.iter().enumerate() {
-        if i > 0 {
-            out.push_str("---\n");
-        }
-        if doc.is_empty() {
-            out.push_str("{}\n");
-        } else {
-            emit_map(&mut out, doc, 0);
-        }
-    }
-    out
-}
-
-/// Appends one document (a map) to `out`, as [`emit`] writes it.
-pub fn emit_document(out: &mut String, doc: &Map) {
-    if doc.is_empty() {
-        out.push_str("{}\n");
-    } else {
-        emit_map(out, doc, 0);
-    }
-}
-
-fn emit_map(out: &mut String, items: &Map, indent: usize) {
-    for item in items {
-        match item {
-            Item::Comment(c) => emit_comment(out, c, indent),
-            Item::Entry(key, node) => {
-                pad(out, indent);
-                out.push_str(&quote_if_needed(key));
-                out.push(':');
-                emit_value(out, node, indent);
-            }
-        }
-    }
-}
-
-/// Writes any node at the top level: a map or list as block YAML, a scalar
-/// as one line (each ends with a newline).
-pub fn emit_node(node: &Node) -> String {
-    match node {
-        Node::Map(m) if !m.is_empty() => {
-            let mut out = String::new();
-            emit_map(&mut out, m, 0);
-            out
-        }
-        Node::Seq(s) if !s.is_empty() => emit_sequence(s),
-        Node::Map(_) => "{}\n".to_owned(),
-        Node::Seq(_) => "[]\n".to_owned(),
-        Node::Scalar(s) => match block_literal(s, 0) {
-            // A literal block at the top level starts after its indicator.
-            Some(block) => block.trim_start().to_owned(),
-            None => scalar_text(s) + "\n",
-        },
-    }
-}
-
-/// Writes a sequence at the top level (for `--extract` of a list).
-pub fn emit_sequence(items: &[SeqItem]) -> String {
-    let mut out = String::new();
-    emit_seq(&mut out, items, 0);
-    out
-}
-
-fn emit_seq(out: &mut String, items: &[SeqItem], indent: usize) {
-    for item in items {
-        match item {
-            SeqItem::Comment(c) => emit_comment(out, c, indent),
-            SeqItem::Node(node) => match node {
-                Node::Map(m) if !m.is_empty() => {
-                    let mut nested = String::new();
-                    emit_map(&mut nested, m, indent + 2);
-                    pad(out, indent);
-                    out.push_str("- ");
-                    out.push_str(&nested[indent + 2..]);
-                }
-                Node::Seq(s) if !s.is_empty() => {
-                    let mut nested = String::new();
-                    emit_seq(&mut nested, s, indent + 2);
-                    pad(out, indent);
-                    out.push_str("- ");
-                    out.push_str(&nested[indent + 2..]);
-                }
-                _ => {
-                    pad(out, indent);
-                    out.push('-');
-                    emit_value(out, node, indent);
-                }
-            },
-        }
-    }
-}
-
-/// Writes what follows `key:` or `-`: a scalar on the same line, or a
-/// nested collection on the lines below.
-fn emit_value(out: &mut String, node: &Node, indent: usize) {
-    match node {
-        Node::Map(m) if m.is_empty() => out.push_str(" {}\n"),
-        Node::Seq(s) if s.is_empty() => out.push_str(" []\n"),
-        Node::Map(m) => {
-            out.push('\n');
-            emit_map(out, m, indent + 2);
-        }
-        Node::Seq(s) => {
-            out.push('\n');
-            emit_seq(out, s, indent + 2);
-        }
-        Node::Scalar(s) => match block_literal(s, indent + 2) {
-            Some(block) => out.push_str(&block),
-            None => {
-                out.push(' ');
-                out.push_str(&scalar_text(s));
-                out.push('\n');
-            }
-        },
-    }
-}
-
-fn emit_comment(out: &mut String, comment: &Comment, indent: usize) {
-    if comment.inline && out.ends_with('\n') && !out.is_empty() {
-        out.pop();
-        out.push_str(" #");
-        out.push_str(&comment.text);
-        out.push('\n');
-    } else {
-        pad(out, indent);
-        out.push('#');
-        out.push_str(&comment.text);
-        out.push('\n');
-    }
-}
-
-/// A multi-line string as a literal block (` |` plus indented lines), when
-/// its text can be carried exactly that way.
-fn block_literal(scalar: &Scalar, indent: usize) -> Option<String> {
-    let Scalar::Str(s) = scalar else { return None };
-    if !s.contains('\n') {
-        return None;
-    }
-    let body = s.trim_end_matches('\n');
-    let trailing = s.len() - body.len();
-    let safe = s.contains('\n')
-        && !body.is_empty()
-        && !body.starts_with([' ', '\t'])
-        && !body
-            .chars()
-            .any(|c| c == '\r' || (c.is_control() && c != '\n' && c != '\t'))
-        && body.lines().all(|l| !l.ends_with([' ', '\t']));
-    if !safe {
-        return None;
-    }
-    let chomp = match trailing {
-        0 => "|-",
-        1 => "|",
-        _ => "|+",
-    };
-    let mut out = format!(" {chomp}\n");
-    for line in body.split('\n') {
-        if !line.is_empty() {
-            pad(&mut out, indent);
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    for _ in 1..trailing {
-        out.push('\n');
-    }
-    Some(out)
-}
-
-fn scalar_text(scalar: &Scalar) -> String {
-    match scalar {
-        Scalar::Null => "null".to_owned(),
-        Scalar::Bool(b) => b.to_string(),
-        Scalar::Int(i) => i.to_string(),
-        Scalar::Float(f) => float_text(*f),
-        Scalar::Time(t) => quote_if_needed(t),
-        Scalar::Str(s) => quote_if_needed(s),
-        Scalar::Binary(b) => super::json_quote(&String::from_utf8_lossy(b)),
-    }
-}
-
-/// A float that reads back as a float (never as an int).
-fn float_text(f: f64) -> String {
-    if f.is_nan() {
-        return ".nan".to_owned();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { ".inf" } else { "-.inf" }.to_owned();
-    }
-    let magnitude = f.abs();
-    let text = if magnitude != 0.0 && !(1e-4..1e16).contains(&magnitude) {
-        format!("{f:e}")
-    } else {
-        format!("{f}")
-    };
-    if text.contains(['.', 'e', 'E']) {
-        text
-    } else {
-        format!("{text}.0")
-    }
-}
-
-/// A string plain when no YAML 1.1 or 1.2 reader could take it for anything
-/// else; otherwise double-quoted.
-pub(crate) fn quote_if_needed(s: &str) -> String {
-    if needs_quotes(s) {
-        super::json_quote(s)
-    } else {
-        s.to_owned()
-    }
-}
-
-fn needs_quotes(s: &str) -> bool {
-    const WORDS: [&str; 16] = [
-        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".inf", "-.inf", "+.inf",
-        ".nan", "<<", "=",
-    ];
-    let bytes = s.as_bytes();
-    let Some(&first) = bytes.first() else {
-        return true;
-    };
-    if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
-        return true;
-    }
-    if first.is_ascii_digit()
-        || (matches!(first, b'-' | b'+' | b'.')
-            && bytes
-                .get(1)
-                .is_some_and(|&c| c.is_ascii_digit() || c == b'.'))
-        || b"-?:,[]{}#&*!|>'\"%@` \t".contains(&first)
-        || matches!(bytes[bytes.len() - 1], b' ' | b'\t' | b':')
-    {
-        return true;
-    }
-    // Without spaces or control characters, `: ` and ` #` cannot occur either;
-    // this check vectorises, and ciphertext always passes it.
-    let plain_bytes = bytes
-        .iter()
-        .fold(true, |ok, &b| ok & (b > b' ') & (b != 0x7f));
-    if plain_bytes {
-        return !s.is_ascii() && s.chars().any(|c| c.is_control() || c == '\u{feff}');
-    }
-    // One pass for what may not appear inside a plain scalar: `: `, ` #`,
-    // line breaks, tabs, control characters (all ASCII) and a BOM.
-    let mut previous = 0u8;
-    for &b in bytes {
-        if b < 0x20
-            || b == 0x7f
-            || (previous == b':' && b == b' ')
-            || (previous == b' ' && b == b'#')
-        {
-            return true;
-        }
-        previous = b;
-    }
-    // Non-ASCII control characters (C1) and the BOM need escaping too.
-    !s.is_ascii() && s.chars().any(|c| c.is_control() || c == '\u{feff}')
-}
-
 #[cfg(test)]
 mod tests {
+    use super::write::float_text;
     use super::*;
 
     fn round_trip(text: &str) -> String {
