@@ -84,6 +84,9 @@ pub enum SecretsError {
     /// `--extract` names nothing.
     #[error("--extract: {0}")]
     Extract(String),
+    /// The input could not be read.
+    #[error("cannot read the input")]
+    Read(#[source] std::io::Error),
     /// The result could not be written out (the sink failed).
     #[error("cannot write the result")]
     Write(#[source] std::io::Error),
@@ -151,7 +154,38 @@ pub fn prepare_seal(
     if format == Format::Binary && is_sealed(input, format) {
         return Err(SecretsError::AlreadySealed);
     }
-    let tree = parse(input, format, false)?;
+    prepare_tree(parse(input, format, false)?, output, options)
+}
+
+/// Like [`prepare_seal`], reading the plaintext from `reader`: YAML is
+/// parsed as it is read, so its text and its tree are never in memory
+/// together; other formats are read whole first. A YAML parse error says
+/// where the parser stopped; [`prepare_seal`] on the text gives the exact place.
+pub fn prepare_seal_from(
+    mut reader: impl std::io::Read,
+    format: Format,
+    output: Format,
+    options: &SealOptions,
+) -> Result<Sealing, SecretsError> {
+    if format != Format::Yaml {
+        let mut input = Vec::new();
+        reader.read_to_end(&mut input).map_err(SecretsError::Read)?;
+        return prepare_seal(&input, format, output, options);
+    }
+    let tree =
+        crate::document::yaml::parse_reader(reader).map_err(|error| SecretsError::Parse {
+            format: format.name(),
+            error,
+        })?;
+    prepare_tree(tree, output, options)
+}
+
+/// The checks before sealing a parsed plaintext file.
+fn prepare_tree(
+    tree: Tree,
+    output: Format,
+    options: &SealOptions,
+) -> Result<Sealing, SecretsError> {
     if tree
         .documents
         .iter()

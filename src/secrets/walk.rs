@@ -68,10 +68,15 @@ enum Ivs<'a> {
     Reuse(&'a IvCache),
 }
 
-/// Where the walk is: what to undo when it leaves an entry or item.
+/// One step of the walk's position: what to undo when it leaves an entry
+/// or item, and what to name in a message.
 struct Frame {
+    /// The AAD's length before this step.
     aad_len: usize,
-    location_len: usize,
+    /// The sequence index, or `None` for a map key (`aad[aad_len..]` up to
+    /// its `:`).
+    index: Option<usize>,
+    /// Whether the key matches the rule's suffix or regex.
     matched: bool,
 }
 
@@ -94,10 +99,9 @@ pub struct Walk<'a> {
     aad: String,
     /// How many keys on the current path match the rule's suffix or regex.
     matching_keys: usize,
-    /// One per entry or item entered and not yet left.
+    /// One per entry or item entered and not yet left; the location for
+    /// messages (`["a"][0]`) is spelt from them only when needed.
     frames: Vec<Frame>,
-    /// The full location for messages, `["a"][0]`, kept in step with `aad`.
-    location: String,
     /// Comments seen since the last entry, one list per nesting level.
     comment_levels: Vec<Vec<String>>,
 }
@@ -132,7 +136,6 @@ impl<'a> Walk<'a> {
             aad: String::new(),
             matching_keys: 0,
             frames: Vec::new(),
-            location: String::new(),
             comment_levels: Vec::new(),
         }
     }
@@ -283,9 +286,28 @@ impl<'a> Walk<'a> {
 
     fn error(&self, problem: impl Into<WalkProblem>) -> WalkError {
         WalkError {
-            path: self.location.clone(),
+            path: self.location(),
             problem: problem.into(),
         }
+    }
+
+    /// The current position as `["a"]["b"][0]`.
+    fn location(&self) -> String {
+        let mut location = String::new();
+        for (i, frame) in self.frames.iter().enumerate() {
+            let _ = match frame.index {
+                Some(index) => write!(location, "[{index}]"),
+                None => {
+                    // The key runs to the `:` before the next key's start.
+                    let end = self.frames[i + 1..]
+                        .iter()
+                        .find(|f| f.index.is_none())
+                        .map_or(self.aad.len(), |f| f.aad_len);
+                    write!(location, "[{:?}]", &self.aad[frame.aad_len..end - 1])
+                }
+            };
+        }
+        location
     }
 
     /// Encrypts with the remembered IV for this (AAD, plaintext), if any.
@@ -347,28 +369,25 @@ impl Rewrite for Walk<'_> {
         let matched = self.rule.key_matches(key);
         self.frames.push(Frame {
             aad_len: self.aad.len(),
-            location_len: self.location.len(),
+            index: None,
             matched,
         });
         self.aad.push_str(key);
         self.aad.push(':');
-        let _ = write!(self.location, "[{key:?}]");
         self.matching_keys += usize::from(matched);
     }
 
     fn enter_index(&mut self, index: usize) {
         self.frames.push(Frame {
             aad_len: self.aad.len(),
-            location_len: self.location.len(),
+            index: Some(index),
             matched: false,
         });
-        let _ = write!(self.location, "[{index}]");
     }
 
     fn leave(&mut self) {
         if let Some(frame) = self.frames.pop() {
             self.aad.truncate(frame.aad_len);
-            self.location.truncate(frame.location_len);
             self.matching_keys -= usize::from(frame.matched);
         }
         // Comments before an entry govern that entry only.
@@ -458,7 +477,7 @@ impl Rewrite for Walk<'_> {
                     _ => true,
                 };
                 if encrypted && clear {
-                    self.findings.push(self.location.clone());
+                    self.findings.push(self.location());
                 }
                 Ok(None)
             }

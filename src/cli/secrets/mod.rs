@@ -206,6 +206,13 @@ fn check_destination(dest: &DestinationArgs, files: usize) -> anyhow::Result<()>
 /// Reads a file and works out its input and output formats.
 fn read_input(file: &Path, args: &FormatArgs) -> anyhow::Result<(Vec<u8>, Format, Format)> {
     let input = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let (format, output) = formats(file, args);
+    Ok((input, format, output))
+}
+
+/// A file's input format (`--input-type`, else its name) and output format
+/// (`--output-type`, else the input's).
+fn formats(file: &Path, args: &FormatArgs) -> (Format, Format) {
     let format = args
         .input_type
         .as_deref()
@@ -216,7 +223,7 @@ fn read_input(file: &Path, args: &FormatArgs) -> anyhow::Result<(Vec<u8>, Format
         .as_deref()
         .and_then(Format::from_name)
         .unwrap_or(format);
-    Ok((input, format, output))
+    (format, output)
 }
 
 /// Writes a result where `dest` says, as `write` produces it: to stdout

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use clap::Args;
 
-use super::{DestinationArgs, FormatArgs, check_destination, deliver, locate, read_input};
+use super::{DestinationArgs, FormatArgs, check_destination, deliver, formats, locate, read_input};
 use crate::cli::{Outcome, Printer};
 use crate::secrets::creation_rules::{self, SopsConfig};
 use crate::secrets::keys;
 use crate::secrets::rules::EncryptionRule;
+use crate::secrets::store::Format;
 use crate::secrets::{self as core, SealOptions};
 
 #[derive(Debug, Args)]
@@ -82,18 +83,37 @@ pub(super) fn seal(
             sops_config.as_ref(),
             configured,
         )?;
-        let (input, format, output) = read_input(file, &args.format)?;
-        let sealing = core::prepare_seal(&input, format, output, &options)
-            .map_err(|e| locate(file, &input, e))
+        let (format, output) = formats(file, &args.format);
+        let sealing = prepare(file, &args.format, format, output, &options)
             .with_context(|| format!("cannot seal {}", file.display()))?;
-        // The plaintext is in the tree now; its bytes need not wait.
-        drop(input);
         deliver(file, &args.destination, false, |out| sealing.write_to(out))?;
         if args.destination.in_place {
             printer.note(&format!("sealed {}", file.display()));
         }
     }
     Ok(Outcome::Success)
+}
+
+/// Reads and checks one file for sealing. A regular file is parsed as it is
+/// read, so its text and its tree are never held together; on a parse error
+/// it is read again whole, for the exact place and the line to quote.
+fn prepare(
+    file: &Path,
+    args: &FormatArgs,
+    format: Format,
+    output: Format,
+    options: &SealOptions,
+) -> anyhow::Result<core::Sealing> {
+    if std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
+        let reader =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        match core::prepare_seal_from(reader, format, output, options) {
+            Err(core::SecretsError::Parse { .. } | core::SecretsError::Read(_)) => {}
+            prepared => return Ok(prepared?),
+        }
+    }
+    let (input, ..) = read_input(file, args)?;
+    core::prepare_seal(&input, format, output, options).map_err(|e| locate(file, &input, e))
 }
 
 /// Recipients and rules for one file, in the order sops and the issue give:

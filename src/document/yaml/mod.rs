@@ -10,13 +10,28 @@ use granit_parser::{Event, Marker, Parser, Placement, ScalarStyle, Tag};
 use super::ParseError;
 use super::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
 
+mod read;
 mod write;
 pub use write::{emit, emit_document, emit_node, emit_sequence, write};
 
 /// Reads every document of a YAML stream; each must be a mapping.
 pub fn parse(text: &str) -> Result<Tree, ParseError> {
+    build(Parser::new_from_str(text))
+}
+
+/// Like [`parse`], reading from `reader` as it goes instead of from text in
+/// memory, so the text and the tree are never held together (sealing a large
+/// file). A little slower on long scalars; I/O and UTF-8 errors are reported
+/// where the parser stopped, so read the text again for an exact position.
+pub fn parse_reader(reader: impl std::io::Read) -> Result<Tree, ParseError> {
+    build(Parser::new_from_fallible_iter(read::Utf8Chars::new(reader)))
+}
+
+fn build<'input, T: granit_parser::BorrowedInput<'input>>(
+    parser: Parser<'input, T>,
+) -> Result<Tree, ParseError> {
     let mut builder = Builder::default();
-    for next in Parser::new_from_str(text) {
+    for next in parser {
         let (event, span) = next.map_err(|e| at(e.marker(), e.info()))?;
         builder.event(event, span.start)?;
     }

@@ -6,6 +6,8 @@
 //! [`Rewrite`] replace scalars and comments on the way (sealing encrypts
 //! each value as it is written).
 
+use std::borrow::Cow;
+
 use crate::document::rewrite::{IoSink, Rewrite, Sink, Unchanged, WriteError};
 use crate::document::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
 
@@ -395,15 +397,15 @@ fn size_hint(tree: &Tree) -> usize {
     tree.documents.iter().map(|d| map(d) + 8).sum()
 }
 
-fn scalar_text(scalar: &Scalar) -> String {
+/// A scalar's text on one line (quoted where needed).
+fn scalar_text(scalar: &Scalar) -> Cow<'_, str> {
     match scalar {
-        Scalar::Null => "null".to_owned(),
-        Scalar::Bool(b) => b.to_string(),
-        Scalar::Int(i) => i.to_string(),
-        Scalar::Float(f) => float_text(*f),
-        Scalar::Time(t) => quote_if_needed(t),
-        Scalar::Str(s) => quote_if_needed(s),
-        Scalar::Binary(b) => crate::document::json_quote(&String::from_utf8_lossy(b)),
+        Scalar::Null => Cow::Borrowed("null"),
+        Scalar::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Scalar::Int(i) => Cow::Owned(i.to_string()),
+        Scalar::Float(f) => Cow::Owned(float_text(*f)),
+        Scalar::Time(s) | Scalar::Str(s) => quote_if_needed(s),
+        Scalar::Binary(b) => Cow::Owned(crate::document::json_quote(&String::from_utf8_lossy(b))),
     }
 }
 
@@ -430,11 +432,11 @@ pub(super) fn float_text(f: f64) -> String {
 
 /// A string plain when no YAML 1.1 or 1.2 reader could take it for anything
 /// else; otherwise double-quoted.
-fn quote_if_needed(s: &str) -> String {
+fn quote_if_needed(s: &str) -> Cow<'_, str> {
     if needs_quotes(s) {
-        crate::document::json_quote(s)
+        Cow::Owned(crate::document::json_quote(s))
     } else {
-        s.to_owned()
+        Cow::Borrowed(s)
     }
 }
 
