@@ -1,16 +1,22 @@
-//! A hook into writing: it sees a document in order, as a writer writes it,
-//! and may put other text in place of any scalar or comment.
+//! A hook into writing and reading: it sees a document in order, as a
+//! writer writes it or the YAML reader reads it, and may put other text in
+//! place of any scalar or comment.
 //!
-//! Sealing uses it to encrypt each value at the moment it is written, so no
-//! encrypted copy of the document is ever held in memory.
+//! Sealing uses it to encrypt each value at the moment it is written, and
+//! unsealing to decrypt each value at the moment it is read, so no encrypted
+//! copy of a document is ever held in memory.
 
 use super::Scalar;
 
 /// Sees every collection, key, sequence item, comment and scalar of a
-/// document in the order a writer writes them. Keys are never replaced.
+/// document in document order. Keys are never replaced.
 pub trait Rewrite {
     /// Why a scalar or comment could not be rewritten.
     type Error;
+
+    /// Whether the rewrite wants to be called at all (a reader skips the
+    /// calls for one that never changes anything).
+    const ACTIVE: bool = true;
 
     /// A map or sequence (a document's root included) begins.
     fn open(&mut self) {}
@@ -32,8 +38,15 @@ pub trait Rewrite {
         Ok(None)
     }
 
-    /// The scalar to write instead of `scalar`, if any.
+    /// The scalar to put in place of `scalar`, if any.
     fn scalar(&mut self, _scalar: &Scalar) -> Result<Option<Scalar>, Self::Error> {
+        Ok(None)
+    }
+
+    /// Reading only: whether a text item of a sequence is really a comment
+    /// (sops writes a comment inside a list as a list item), and if so its
+    /// text. It is asked before the item is entered.
+    fn list_comment(&mut self, _text: &str) -> Result<Option<String>, Self::Error> {
         Ok(None)
     }
 }
@@ -44,6 +57,7 @@ pub struct Unchanged;
 
 impl Rewrite for Unchanged {
     type Error = std::convert::Infallible;
+    const ACTIVE: bool = false;
 }
 
 /// Writing failed: the sink refused bytes, or the rewrite refused a value.

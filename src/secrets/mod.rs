@@ -20,6 +20,7 @@ pub mod creation_rules;
 pub mod file;
 pub mod keys;
 pub mod metadata;
+mod one_pass;
 pub mod rules;
 pub mod store;
 pub mod walk;
@@ -263,6 +264,37 @@ pub fn prepare_unseal(
     options: &UnsealOptions<'_>,
 ) -> Result<Unsealed, SecretsError> {
     let tree = open(input, format, identities, options.ignore_mac)?;
+    finish_unseal(tree, output, options)
+}
+
+/// Like [`prepare_unseal`], reading a sealed file from `file` as it is
+/// parsed and decrypting each value as it is read, so neither the sealed
+/// text nor its ciphertext is ever held: only the plaintext tree. This
+/// works for YAML in sops' layout (the `sops` block last, no aliases) whose
+/// MAC verifies; `Ok(None)` otherwise, and then [`prepare_unseal`] on the
+/// whole text opens it, or says exactly what is wrong with it.
+pub fn prepare_unseal_from(
+    file: &mut (impl std::io::Read + std::io::Seek),
+    format: Format,
+    output: Format,
+    identities: &Identities,
+    options: &UnsealOptions<'_>,
+) -> Result<Option<Unsealed>, SecretsError> {
+    if format != Format::Yaml {
+        return Ok(None);
+    }
+    match one_pass::open(file, identities, options.ignore_mac) {
+        Some(tree) => finish_unseal(tree, output, options).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The verified plaintext tree as what unsealing writes.
+fn finish_unseal(
+    tree: Tree,
+    output: Format,
+    options: &UnsealOptions<'_>,
+) -> Result<Unsealed, SecretsError> {
     match options.extract {
         Some(path) => {
             let node = find(&tree, path)?;

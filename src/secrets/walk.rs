@@ -78,6 +78,8 @@ struct Frame {
     index: Option<usize>,
     /// Whether the key matches the rule's suffix or regex.
     matched: bool,
+    /// Whether this step is inside the top-level `sops` block.
+    skip: bool,
 }
 
 /// Settings and position of one walk. It runs over a tree in place
@@ -102,6 +104,8 @@ pub struct Walk<'a> {
     /// One per entry or item entered and not yet left; the location for
     /// messages (`["a"][0]`) is spelt from them only when needed.
     frames: Vec<Frame>,
+    /// How many of them are inside the top-level `sops` block.
+    skipping: usize,
     /// Comments seen since the last entry, one list per nesting level.
     comment_levels: Vec<Vec<String>>,
 }
@@ -136,6 +140,7 @@ impl<'a> Walk<'a> {
             aad: String::new(),
             matching_keys: 0,
             frames: Vec::new(),
+            skipping: 0,
             comment_levels: Vec::new(),
         }
     }
@@ -225,14 +230,9 @@ impl<'a> Walk<'a> {
         self.open();
         let mut index = 0;
         for item in items.iter_mut() {
-            // sops writes a comment inside a list as a list item of type
-            // `comment`; it is a comment (list-path AAD, not hashed).
-            if self.direction == Direction::Decrypt
-                && let SeqItem::Node(Node::Scalar(Scalar::Str(text))) = item
-                && cipher::parse(text).is_ok_and(|sealed| sealed.type_tag == "comment")
+            if let SeqItem::Node(Node::Scalar(Scalar::Str(text))) = item
+                && let Some(text) = self.list_comment(text)?
             {
-                let plain = self.comment(text)?;
-                let text = plain.unwrap_or_else(|| std::mem::take(text));
                 *item = SeqItem::Comment(Comment {
                     text,
                     inline: false,
@@ -366,11 +366,16 @@ impl Rewrite for Walk<'_> {
     }
 
     fn enter_key(&mut self, key: &str) {
+        // The top-level `sops` block is metadata, not a value: a reader
+        // hands it over like any entry, and the walk lets it pass.
+        let skip = self.skipping > 0 || (key == "sops" && self.frames.is_empty());
+        self.skipping += usize::from(skip);
         let matched = self.rule.key_matches(key);
         self.frames.push(Frame {
             aad_len: self.aad.len(),
             index: None,
             matched,
+            skip,
         });
         self.aad.push_str(key);
         self.aad.push(':');
@@ -378,10 +383,13 @@ impl Rewrite for Walk<'_> {
     }
 
     fn enter_index(&mut self, index: usize) {
+        let skip = self.skipping > 0;
+        self.skipping += usize::from(skip);
         self.frames.push(Frame {
             aad_len: self.aad.len(),
             index: Some(index),
             matched: false,
+            skip,
         });
     }
 
@@ -389,6 +397,7 @@ impl Rewrite for Walk<'_> {
         if let Some(frame) = self.frames.pop() {
             self.aad.truncate(frame.aad_len);
             self.matching_keys -= usize::from(frame.matched);
+            self.skipping -= usize::from(frame.skip);
         }
         // Comments before an entry govern that entry only.
         if let Some(level) = self.comment_levels.last_mut() {
@@ -397,6 +406,9 @@ impl Rewrite for Walk<'_> {
     }
 
     fn comment(&mut self, text: &str) -> Result<Option<String>, WalkError> {
+        if self.skipping > 0 {
+            return Ok(None);
+        }
         let replaced = match self.direction {
             // As sops: a comment follows the rule of the map or list
             // holding it, and a comment-rule marker stays readable.
@@ -433,7 +445,22 @@ impl Rewrite for Walk<'_> {
         Ok(replaced)
     }
 
+    /// sops writes a comment inside a list as a list item of type
+    /// `comment`; it is a comment (list-path AAD, not hashed).
+    fn list_comment(&mut self, text: &str) -> Result<Option<String>, WalkError> {
+        if self.direction != Direction::Decrypt
+            || self.skipping > 0
+            || !cipher::parse(text).is_ok_and(|sealed| sealed.type_tag == "comment")
+        {
+            return Ok(None);
+        }
+        Ok(Some(self.comment(text)?.unwrap_or_else(|| text.to_owned())))
+    }
+
     fn scalar(&mut self, scalar: &Scalar) -> Result<Option<Scalar>, WalkError> {
+        if self.skipping > 0 {
+            return Ok(None);
+        }
         let encrypted = self.encrypted_here();
         match self.direction {
             Direction::Encrypt | Direction::Mac => {

@@ -1,11 +1,11 @@
 //! `opsctl secrets unseal` and `exec`: opening sealed files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::Args;
 
-use super::{DestinationArgs, FormatArgs, check_destination, deliver, locate, read_input};
+use super::{DestinationArgs, FormatArgs, check_destination, deliver, formats, locate, read_input};
 use crate::cli::{Outcome, Printer};
 use crate::secrets::keys::{Identities, IdentitySources};
 use crate::secrets::{self as core, UnsealOptions};
@@ -54,7 +54,6 @@ pub(super) fn unseal(printer: &Printer, args: UnsealArgs) -> anyhow::Result<Outc
         }
         None => None,
     };
-    let (input, format, output) = read_input(&args.file, &args.format)?;
     let identities = Identities::load(&IdentitySources::from_environment(args.identity.clone()))
         .with_context(|| format!("cannot unseal {}", args.file.display()))?;
     for warning in &identities.warnings {
@@ -67,15 +66,39 @@ pub(super) fn unseal(printer: &Printer, args: UnsealArgs) -> anyhow::Result<Outc
         extract: path.as_deref(),
         ignore_mac: args.ignore_mac,
     };
-    let plain = core::prepare_unseal(&input, format, output, &identities, &options)
-        .map_err(|e| locate(&args.file, &input, e))
+    let plain = prepare(&args.file, &args.format, &identities, &options)
         .with_context(|| format!("cannot unseal {}", args.file.display()))?;
-    // The MAC checked out; the sealed bytes are no longer needed.
-    drop(input);
     deliver(&args.file, &args.destination, true, |out| {
         plain.write_to(out)
     })?;
     Ok(Outcome::Success)
+}
+
+/// Opens and verifies one sealed file. A regular file is first read as it
+/// is parsed, each value decrypted as it is read (only the plaintext tree
+/// is held); when that does not apply, or fails, the file is read whole and
+/// opened the usual way, which also says exactly what is wrong with it.
+fn prepare(
+    file: &Path,
+    args: &FormatArgs,
+    identities: &Identities,
+    options: &UnsealOptions<'_>,
+) -> anyhow::Result<core::Unsealed> {
+    let (format, output) = formats(file, args);
+    if std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
+        let mut reader =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        if let Some(plain) =
+            core::prepare_unseal_from(&mut reader, format, output, identities, options)?
+        {
+            return Ok(plain);
+        }
+    }
+    let (input, ..) = read_input(file, args)?;
+    // The sealed bytes are dropped here: the MAC checked out, and what is
+    // written comes from the plaintext tree.
+    core::prepare_unseal(&input, format, output, identities, options)
+        .map_err(|e| locate(file, &input, e))
 }
 
 pub(super) fn exec(printer: &Printer, args: ExecArgs) -> anyhow::Result<Outcome> {

@@ -2,21 +2,21 @@
 //! writer ([`write`]) that quotes every scalar a YAML 1.1 or 1.2 reader could
 //! retype.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
-
-use granit_parser::{Event, Marker, Parser, Placement, ScalarStyle, Tag};
+use granit_parser::{Marker, Parser, ScalarStyle, Tag};
 
 use super::ParseError;
-use super::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
+use super::rewrite::{Rewrite, Unchanged};
+use super::{Scalar, Tree};
 
+mod build;
 mod read;
 mod write;
+use build::Builder;
 pub use write::{emit, emit_document, emit_node, emit_sequence, write};
 
 /// Reads every document of a YAML stream; each must be a mapping.
 pub fn parse(text: &str) -> Result<Tree, ParseError> {
-    build(Parser::new_from_str(text))
+    unchanged(build(Parser::new_from_str(text), &mut Unchanged))
 }
 
 /// Like [`parse`], reading from `reader` as it goes instead of from text in
@@ -24,13 +24,49 @@ pub fn parse(text: &str) -> Result<Tree, ParseError> {
 /// file). A little slower on long scalars; I/O and UTF-8 errors are reported
 /// where the parser stopped, so read the text again for an exact position.
 pub fn parse_reader(reader: impl std::io::Read) -> Result<Tree, ParseError> {
-    build(Parser::new_from_fallible_iter(read::Utf8Chars::new(reader)))
+    unchanged(parse_reader_with(reader, &mut Unchanged))
 }
 
-fn build<'input, T: granit_parser::BorrowedInput<'input>>(
-    parser: Parser<'input, T>,
+/// Like [`parse_reader`], with `rewrite` seeing every collection, key,
+/// item, comment and scalar as it is read, in document order, and replacing
+/// comments and scalars before they enter the tree: unsealing decrypts each
+/// value as it is read, so neither the sealed text nor its ciphertext is
+/// ever held. Aliases are refused: their copies would not be seen.
+pub fn parse_reader_with<R: Rewrite>(
+    reader: impl std::io::Read,
+    rewrite: &mut R,
+) -> Result<Tree, ReadError<R::Error>> {
+    build(
+        Parser::new_from_fallible_iter(read::Utf8Chars::new(reader)),
+        rewrite,
+    )
+}
+
+/// Reading failed: the YAML does not parse, or the rewrite refused a value.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError<E> {
+    /// The text is not YAML opsctl reads.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// The rewrite failed.
+    #[error("{0}")]
+    Rewrite(E),
+}
+
+fn unchanged(
+    result: Result<Tree, ReadError<std::convert::Infallible>>,
 ) -> Result<Tree, ParseError> {
-    let mut builder = Builder::default();
+    result.map_err(|e| match e {
+        ReadError::Parse(e) => e,
+        ReadError::Rewrite(never) => match never {},
+    })
+}
+
+fn build<'input, T: granit_parser::BorrowedInput<'input>, R: Rewrite>(
+    parser: Parser<'input, T>,
+    rewrite: &mut R,
+) -> Result<Tree, ReadError<R::Error>> {
+    let mut builder = Builder::new(rewrite);
     for next in parser {
         let (event, span) = next.map_err(|e| at(e.marker(), e.info()))?;
         builder.event(event, span.start)?;
@@ -40,306 +76,8 @@ fn build<'input, T: granit_parser::BorrowedInput<'input>>(
     })
 }
 
-fn at(marker: &Marker, message: impl Into<String>) -> ParseError {
+pub(super) fn at(marker: &Marker, message: impl Into<String>) -> ParseError {
     ParseError::new(marker.line(), marker.col() + 1, message)
-}
-
-/// Nodes aliases may copy beyond ten per event read.
-const ALIAS_BUDGET: usize = 100_000;
-
-/// How many nodes a value holds (itself included).
-fn node_count(node: &Node) -> usize {
-    1 + match node {
-        Node::Map(m) => m
-            .iter()
-            .map(|i| match i {
-                Item::Entry(_, v) => node_count(v),
-                Item::Comment(_) => 0,
-            })
-            .sum(),
-        Node::Seq(items) => items
-            .iter()
-            .map(|i| match i {
-                SeqItem::Node(n) => node_count(n),
-                SeqItem::Comment(_) => 0,
-            })
-            .sum(),
-        Node::Scalar(_) => 0,
-    }
-}
-
-/// A collection being built.
-enum Frame {
-    Map {
-        items: Map,
-        /// A key read, waiting for its value.
-        key: Option<String>,
-        anchor: usize,
-        /// Column of the mapping's keys.
-        indent: usize,
-        start: Marker,
-        /// Hashes of the keys so far: duplicate checks stay linear in big maps.
-        key_hashes: HashSet<u64>,
-    },
-    Seq {
-        items: Vec<SeqItem>,
-        anchor: usize,
-        /// Column of the sequence's dashes.
-        indent: usize,
-        start: Marker,
-    },
-}
-
-impl Frame {
-    fn indent(&self) -> usize {
-        match self {
-            Frame::Map { indent, .. } | Frame::Seq { indent, .. } => *indent,
-        }
-    }
-}
-
-#[derive(Default)]
-struct Builder {
-    stack: Vec<Frame>,
-    /// Comments read while a value was awaited; they go into the value if it
-    /// is a collection, or after the entry if it is a scalar.
-    pending: Vec<Comment>,
-    /// Own-line comments left of the innermost collection: they belong to an
-    /// outer one, after the inner one ends. (column, comment)
-    deferred: Vec<(usize, Comment)>,
-    /// Anchored nodes and their size in nodes.
-    anchors: HashMap<usize, (Node, usize)>,
-    /// Events read, and nodes copied by aliases: aliases may not copy more
-    /// than a budget in proportion to the document (billion laughs).
-    events: usize,
-    expanded: usize,
-    root: Option<(Node, Marker)>,
-    documents: Vec<Map>,
-    /// Emptied buffers of finished collections, reused by the next ones:
-    /// a collection is built in a buffer that grows as needed, then moved
-    /// into an allocation of exactly its size, so the tree holds no spare
-    /// capacity (a third of its size otherwise).
-    spare: Spare,
-}
-
-#[derive(Default)]
-struct Spare {
-    maps: Vec<Map>,
-    seqs: Vec<Vec<SeqItem>>,
-    keys: Vec<HashSet<u64>>,
-}
-
-/// The items of `buffer` in a vector of exactly their number; the emptied
-/// buffer goes back to `spare`.
-fn exact<T>(mut buffer: Vec<T>, spare: &mut Vec<Vec<T>>) -> Vec<T> {
-    let mut items = Vec::with_capacity(buffer.len());
-    items.append(&mut buffer);
-    spare.push(buffer);
-    items
-}
-
-impl Builder {
-    fn event(&mut self, event: Event<'_>, mark: Marker) -> Result<(), ParseError> {
-        self.events += 1;
-        match event {
-            Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
-            Event::DocumentStart(..) => {
-                self.root = None;
-            }
-            Event::DocumentEnd => self.end_document()?,
-            Event::Comment(text, placement) => {
-                self.comment(text.into_owned(), placement, mark.col())
-            }
-            Event::MappingStart(_, anchor, _) => {
-                let mut items = self.spare.maps.pop().unwrap_or_default();
-                items.extend(self.pending.drain(..).map(Item::Comment));
-                self.stack.push(Frame::Map {
-                    items,
-                    key: None,
-                    anchor,
-                    indent: mark.col(),
-                    start: mark,
-                    key_hashes: self.spare.keys.pop().unwrap_or_default(),
-                });
-            }
-            Event::SequenceStart(_, anchor, _) => {
-                let mut items = self.spare.seqs.pop().unwrap_or_default();
-                items.extend(self.pending.drain(..).map(SeqItem::Comment));
-                self.stack.push(Frame::Seq {
-                    items,
-                    anchor,
-                    indent: mark.col(),
-                    start: mark,
-                });
-            }
-            Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Map {
-                    mut items,
-                    anchor,
-                    start,
-                    mut key_hashes,
-                    ..
-                }) => {
-                    items.extend(self.pending.drain(..).map(Item::Comment));
-                    key_hashes.clear();
-                    self.spare.keys.push(key_hashes);
-                    let items = exact(items, &mut self.spare.maps);
-                    self.complete(Node::Map(items), anchor, start)?;
-                }
-                _ => return Err(at(&mark, "unbalanced mapping")),
-            },
-            Event::SequenceEnd => match self.stack.pop() {
-                Some(Frame::Seq {
-                    mut items,
-                    anchor,
-                    start,
-                    ..
-                }) => {
-                    items.extend(self.pending.drain(..).map(SeqItem::Comment));
-                    let items = exact(items, &mut self.spare.seqs);
-                    self.complete(Node::Seq(items), anchor, start)?;
-                }
-                _ => return Err(at(&mark, "unbalanced sequence")),
-            },
-            Event::Scalar(value, style, anchor, tag) => {
-                let scalar = resolve(&value, style, tag.as_deref());
-                self.complete(Node::Scalar(scalar), anchor, mark)?;
-            }
-            Event::Alias(id) => {
-                let (node, size) = self
-                    .anchors
-                    .get(&id)
-                    .cloned()
-                    .ok_or_else(|| at(&mark, "alias to an unknown anchor"))?;
-                self.expanded += size;
-                if self.expanded > ALIAS_BUDGET + 10 * self.events {
-                    return Err(at(
-                        &mark,
-                        "aliases expand to far more than the document holds (excessive aliasing)",
-                    ));
-                }
-                self.complete(node, 0, mark)?;
-            }
-            Event::UnresolvedAlias(name) => {
-                return Err(at(&mark, format!("alias *{name} has no anchor")));
-            }
-            // Events added by later parser versions carry no data opsctl keeps.
-            _ => {}
-        }
-        Ok(())
-    }
-
-    fn comment(&mut self, text: String, placement: Placement, column: usize) {
-        let inline = placement == Placement::Right;
-        let comment = Comment { text, inline };
-        if !inline && self.stack.last().is_some_and(|f| column < f.indent()) {
-            self.deferred.push((column, comment));
-            return;
-        }
-        match self.stack.last_mut() {
-            Some(Frame::Map {
-                items, key: None, ..
-            }) => items.push(Item::Comment(comment)),
-            Some(Frame::Seq { items, .. }) => items.push(SeqItem::Comment(comment)),
-            // Between a key and its value, or outside any collection.
-            _ => self.pending.push(Comment {
-                inline: false,
-                ..comment
-            }),
-        }
-    }
-
-    /// A node is finished: it is a key, a value, a sequence item or the root.
-    fn complete(&mut self, node: Node, anchor: usize, mark: Marker) -> Result<(), ParseError> {
-        if anchor != 0 {
-            self.anchors
-                .insert(anchor, (node.clone(), node_count(&node)));
-        }
-        match self.stack.last_mut() {
-            None => self.root = Some((node, mark)),
-            Some(Frame::Seq { items, indent, .. }) => {
-                items.push(SeqItem::Node(node));
-                items.extend(self.pending.drain(..).map(SeqItem::Comment));
-                let indent = *indent;
-                let placed = take_deferred(&mut self.deferred, indent);
-                if let Some(Frame::Seq { items, .. }) = self.stack.last_mut() {
-                    items.extend(placed.into_iter().map(SeqItem::Comment));
-                }
-            }
-            Some(Frame::Map {
-                items,
-                key,
-                indent,
-                key_hashes,
-                ..
-            }) => match key.take() {
-                Some(k) => {
-                    items.push(Item::Entry(k, node));
-                    items.extend(self.pending.drain(..).map(Item::Comment));
-                    let indent = *indent;
-                    let placed = take_deferred(&mut self.deferred, indent);
-                    if let Some(Frame::Map { items, .. }) = self.stack.last_mut() {
-                        items.extend(placed.into_iter().map(Item::Comment));
-                    }
-                }
-                None => {
-                    let Node::Scalar(scalar) = node else {
-                        return Err(at(
-                            &mark,
-                            "a mapping key must be a scalar, not a collection",
-                        ));
-                    };
-                    let text = scalar_key(&scalar);
-                    let hash = {
-                        let mut h = std::collections::hash_map::DefaultHasher::new();
-                        text.hash(&mut h);
-                        h.finish()
-                    };
-                    // A new hash is a new key; a seen hash is checked for real.
-                    let duplicate = !key_hashes.insert(hash)
-                        && items
-                            .iter()
-                            .any(|i| matches!(i, Item::Entry(k, _) if *k == text));
-                    if duplicate {
-                        return Err(at(&mark, format!("duplicate key {text:?}")));
-                    }
-                    *key = Some(text);
-                }
-            },
-        }
-        Ok(())
-    }
-
-    fn end_document(&mut self) -> Result<(), ParseError> {
-        match self.root.take() {
-            Some((Node::Map(mut map), _)) => {
-                map.extend(self.deferred.drain(..).map(|(_, c)| Item::Comment(c)));
-                map.extend(self.pending.drain(..).map(Item::Comment));
-                self.documents.push(map);
-            }
-            Some((Node::Scalar(Scalar::Null), _)) | None => {
-                // An empty document (a stray `---`) holds nothing to seal.
-                if !self.pending.is_empty() {
-                    self.documents
-                        .push(self.pending.drain(..).map(Item::Comment).collect());
-                }
-            }
-            Some((_, mark)) => {
-                return Err(at(
-                    &mark,
-                    "the top level of a document must be a mapping (key: value)",
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The deferred comments that sit at or right of `indent`, in order.
-fn take_deferred(deferred: &mut Vec<(usize, Comment)>, indent: usize) -> Vec<Comment> {
-    let (placed, kept): (Vec<_>, Vec<_>) = deferred.drain(..).partition(|(col, _)| *col >= indent);
-    *deferred = kept;
-    placed.into_iter().map(|(_, c)| c).collect()
 }
 
 /// A key as text (YAML allows `1: x`; sops keys are strings).
@@ -455,6 +193,7 @@ fn parse_float(value: &str) -> Option<f64> {
 mod tests {
     use super::write::float_text;
     use super::*;
+    use crate::document::{Item, Node};
 
     fn round_trip(text: &str) -> String {
         emit(&parse(text).unwrap())
