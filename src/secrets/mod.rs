@@ -21,6 +21,7 @@ pub mod file;
 pub mod keys;
 pub mod metadata;
 mod one_pass;
+mod reread;
 pub mod rules;
 pub mod store;
 pub mod walk;
@@ -85,6 +86,12 @@ pub enum SecretsError {
     /// `--extract` names nothing.
     #[error("--extract: {0}")]
     Extract(String),
+    /// The file changed between the reading that verified it and the one
+    /// that writes its plaintext.
+    #[error(
+        "the file changed while it was being unsealed (only verified plaintext was written); run the command again"
+    )]
+    Changed,
     /// The input could not be read.
     #[error("cannot read the input")]
     Read(#[source] std::io::Error),
@@ -252,6 +259,9 @@ pub enum Unsealed {
     },
     /// One value, `--extract`ed, already as text.
     Extracted(Vec<u8>),
+    /// A YAML file read and verified, written as it is read again: no
+    /// plaintext tree is held.
+    Streamed(Box<one_pass::Stream>),
 }
 
 /// Decrypts a sealed file and verifies its MAC (unless `ignore_mac`);
@@ -269,12 +279,15 @@ pub fn prepare_unseal(
 
 /// Like [`prepare_unseal`], reading a sealed file from `file` as it is
 /// parsed and decrypting each value as it is read, so neither the sealed
-/// text nor its ciphertext is ever held: only the plaintext tree. This
-/// works for YAML in sops' layout (the `sops` block last, no aliases) whose
-/// MAC verifies; `Ok(None)` otherwise, and then [`prepare_unseal`] on the
-/// whole text opens it, or says exactly what is wrong with it.
+/// text nor its ciphertext is ever held. A whole YAML document written as
+/// YAML holds no tree either: the file is read once to verify it, and again
+/// as its plaintext is written, each value decrypted as it is read (see
+/// [`Unsealed::write_to`]). This works for YAML in sops' layout (the `sops`
+/// block last, no aliases) whose MAC verifies; `Ok(None)` otherwise, and
+/// then [`prepare_unseal`] on the whole text opens it, or says exactly what
+/// is wrong with it.
 pub fn prepare_unseal_from(
-    file: &mut (impl std::io::Read + std::io::Seek),
+    mut file: impl std::io::Read + std::io::Seek + 'static,
     format: Format,
     output: Format,
     identities: &Identities,
@@ -283,7 +296,11 @@ pub fn prepare_unseal_from(
     if format != Format::Yaml {
         return Ok(None);
     }
-    match one_pass::open(file, identities, options.ignore_mac) {
+    if output == Format::Yaml && options.extract.is_none() {
+        return Ok(one_pass::verify(file, identities, options.ignore_mac)
+            .map(|stream| Unsealed::Streamed(Box::new(stream))));
+    }
+    match one_pass::open(&mut file, identities, options.ignore_mac) {
         Some(tree) => finish_unseal(tree, output, options).map(Some),
         None => Ok(None),
     }
@@ -314,10 +331,11 @@ fn finish_unseal(
 
 impl Unsealed {
     /// Writes the plaintext to `out` (buffer a file or stdout).
-    pub fn write_to(&self, out: &mut dyn std::io::Write) -> Result<(), SecretsError> {
+    pub fn write_to(self, out: &mut dyn std::io::Write) -> Result<(), SecretsError> {
         match self {
-            Unsealed::Document { tree, output } => store::write_to(*output, tree, false, out),
-            Unsealed::Extracted(bytes) => out.write_all(bytes),
+            Unsealed::Document { tree, output } => store::write_to(output, &tree, false, out),
+            Unsealed::Extracted(bytes) => out.write_all(&bytes),
+            Unsealed::Streamed(stream) => return stream.write_to(out),
         }
         .map_err(SecretsError::Write)
     }

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 use super::keys::{Identities, IdentitySources};
 use super::store::{self, Format};
-use super::{SealOptions, UnsealOptions, seal, unseal};
+use super::{SealOptions, UnsealOptions, prepare_unseal_from, seal, unseal};
 use crate::document::{Item, Map, Node, Scalar, SeqItem, Tree};
 
 fn scalar() -> impl Strategy<Value = Scalar> {
@@ -99,7 +99,23 @@ fn check_round_trips(format: Format, tree: &Tree) -> Result<(), TestCaseError> {
     let reopened =
         store::parse(format, &opened, false).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(reopened, read);
+    if format == Format::Yaml {
+        // Written as the file is read, no tree held: the very same bytes.
+        prop_assert_eq!(streamed(&sealed, identities), Some(opened));
+    }
     Ok(())
+}
+
+/// Unsealing a YAML file as it is read, when that applies.
+fn streamed(sealed: &[u8], identities: &Identities) -> Option<Vec<u8>> {
+    let cursor = std::io::Cursor::new(sealed.to_vec());
+    let options = UnsealOptions::default();
+    let plain = prepare_unseal_from(cursor, Format::Yaml, Format::Yaml, identities, &options)
+        .ok()
+        .flatten()?;
+    let mut out = Vec::new();
+    plain.write_to(&mut out).ok()?;
+    Some(out)
 }
 
 proptest! {
@@ -121,5 +137,6 @@ proptest! {
         for format in [Format::Yaml, Format::Json, Format::Dotenv, Format::Binary] {
             let _ = unseal(&bytes, format, format, identities, &UnsealOptions::default());
         }
+        let _ = streamed(&bytes, identities);
     }
 }

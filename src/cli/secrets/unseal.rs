@@ -86,10 +86,9 @@ fn prepare(
 ) -> anyhow::Result<core::Unsealed> {
     let (format, output) = formats(file, args);
     if std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
-        let mut reader =
+        let reader =
             std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
-        if let Some(plain) =
-            core::prepare_unseal_from(&mut reader, format, output, identities, options)?
+        if let Some(plain) = core::prepare_unseal_from(reader, format, output, identities, options)?
         {
             return Ok(plain);
         }

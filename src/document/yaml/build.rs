@@ -1,44 +1,24 @@
-//! The tree builder: parser events in, documents out, comments placed where
-//! a reader expects them, and a [`Rewrite`] told of each node in document
-//! order as it is placed.
+//! The reader: parser events in, the pieces of each document out to a
+//! [`Target`] in document order, comments placed where a reader expects
+//! them, and a [`Rewrite`] told of each node as it is placed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
 use granit_parser::{Event, Marker, Placement};
 
+use super::target::{Place, Target, Value};
 use super::{ReadError, at, resolve, scalar_key};
 use crate::document::rewrite::Rewrite;
-use crate::document::{Comment, Item, Map, Node, Scalar, SeqItem};
+use crate::document::{Comment, Scalar};
 
 /// Nodes aliases may copy beyond ten per event read.
 const ALIAS_BUDGET: usize = 100_000;
 
-/// How many nodes a value holds (itself included).
-fn node_count(node: &Node) -> usize {
-    1 + match node {
-        Node::Map(m) => m
-            .iter()
-            .map(|i| match i {
-                Item::Entry(_, v) => node_count(v),
-                Item::Comment(_) => 0,
-            })
-            .sum(),
-        Node::Seq(items) => items
-            .iter()
-            .map(|i| match i {
-                SeqItem::Node(n) => node_count(n),
-                SeqItem::Comment(_) => 0,
-            })
-            .sum(),
-        Node::Scalar(_) => 0,
-    }
-}
-
-/// A collection being built.
-enum Frame {
+/// A collection being read.
+enum Frame<T: Target> {
     Map {
-        items: Map,
+        items: T::Map,
         /// A key read, waiting for its value.
         key: Option<String>,
         anchor: usize,
@@ -51,7 +31,7 @@ enum Frame {
         entered: bool,
     },
     Seq {
-        items: Vec<SeqItem>,
+        items: T::Seq,
         /// How many of the items are nodes (the next one's index).
         nodes: usize,
         anchor: usize,
@@ -63,7 +43,7 @@ enum Frame {
     },
 }
 
-impl Frame {
+impl<T: Target> Frame<T> {
     fn indent(&self) -> usize {
         match self {
             Frame::Map { indent, .. } | Frame::Seq { indent, .. } => *indent,
@@ -71,70 +51,50 @@ impl Frame {
     }
 }
 
-pub(super) struct Builder<'r, R> {
-    stack: Vec<Frame>,
+pub(super) struct Builder<'r, R, T: Target> {
+    stack: Vec<Frame<T>>,
     /// Comments read while a value was awaited; they go into the value if it
     /// is a collection, or after the entry if it is a scalar.
     pending: Vec<Comment>,
     /// Own-line comments left of the innermost collection: they belong to an
     /// outer one, after the inner one ends. (column, comment)
     deferred: Vec<(usize, Comment)>,
-    /// Anchored nodes and their size in nodes.
-    anchors: HashMap<usize, (Node, usize)>,
     /// Events read, and nodes copied by aliases: aliases may not copy more
     /// than a budget in proportion to the document (billion laughs).
     events: usize,
     expanded: usize,
-    root: Option<(Node, Marker)>,
-    pub(super) documents: Vec<Map>,
-    /// Emptied buffers of finished collections, reused by the next ones:
-    /// a collection is built in a buffer that grows as needed, then moved
-    /// into an allocation of exactly its size, so the tree holds no spare
-    /// capacity (a third of its size otherwise).
-    spare: Spare,
+    /// The document's root: a map stays open until the document ends
+    /// (comments after it still go into it).
+    root: Option<(Value<T>, Marker)>,
+    /// Emptied key sets of finished maps, reused by the next ones.
+    spare_keys: Vec<HashSet<u64>>,
     /// Sees each node as it is placed: items are only ever appended, so the
-    /// order of placing is the order of the finished tree.
+    /// order of placing is the order of the finished document.
     rewrite: &'r mut R,
     /// Whether the rewrite does anything (the plain reader skips the calls).
     rewriting: bool,
+    target: &'r mut T,
 }
 
-#[derive(Default)]
-struct Spare {
-    maps: Vec<Map>,
-    seqs: Vec<Vec<SeqItem>>,
-    keys: Vec<HashSet<u64>>,
-}
+type Built<E, W> = Result<(), ReadError<E, W>>;
 
-/// The items of `buffer` in a vector of exactly their number; the emptied
-/// buffer goes back to `spare`.
-fn exact<T>(mut buffer: Vec<T>, spare: &mut Vec<Vec<T>>) -> Vec<T> {
-    let mut items = Vec::with_capacity(buffer.len());
-    items.append(&mut buffer);
-    spare.push(buffer);
-    items
-}
-
-type Built<E> = Result<(), ReadError<E>>;
-
-impl<'r, R: Rewrite> Builder<'r, R> {
-    pub(super) fn new(rewrite: &'r mut R) -> Self {
+impl<'r, R: Rewrite, T: Target> Builder<'r, R, T> {
+    pub(super) fn new(rewrite: &'r mut R, target: &'r mut T) -> Self {
         Self {
             stack: Vec::new(),
             pending: Vec::new(),
             deferred: Vec::new(),
-            anchors: HashMap::new(),
             events: 0,
             expanded: 0,
             root: None,
-            documents: Vec::new(),
-            spare: Spare::default(),
+            spare_keys: Vec::new(),
             rewriting: R::ACTIVE,
             rewrite,
+            target,
         }
     }
 
-    pub(super) fn event(&mut self, event: Event<'_>, mark: Marker) -> Built<R::Error> {
+    pub(super) fn event(&mut self, event: Event<'_>, mark: Marker) -> Built<R::Error, T::Error> {
         self.events += 1;
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
@@ -146,11 +106,14 @@ impl<'r, R: Rewrite> Builder<'r, R> {
                 self.comment(text.into_owned(), placement, mark.col())?
             }
             Event::MappingStart(_, anchor, _) => {
+                let place = self.place(&mark, true)?;
                 let entered = self.enter();
                 self.open();
-                let mut items = self.spare.maps.pop().unwrap_or_default();
+                let mut items = self.target.begin_map(place).map_err(ReadError::Write)?;
                 for c in self.take_pending()? {
-                    items.push(Item::Comment(c));
+                    self.target
+                        .map_comment(&mut items, c)
+                        .map_err(ReadError::Write)?;
                 }
                 self.stack.push(Frame::Map {
                     items,
@@ -158,16 +121,19 @@ impl<'r, R: Rewrite> Builder<'r, R> {
                     anchor,
                     indent: mark.col(),
                     start: mark,
-                    key_hashes: self.spare.keys.pop().unwrap_or_default(),
+                    key_hashes: self.spare_keys.pop().unwrap_or_default(),
                     entered,
                 });
             }
             Event::SequenceStart(_, anchor, _) => {
+                let place = self.place(&mark, false)?;
                 let entered = self.enter();
                 self.open();
-                let mut items = self.spare.seqs.pop().unwrap_or_default();
+                let mut items = self.target.begin_seq(place).map_err(ReadError::Write)?;
                 for c in self.take_pending()? {
-                    items.push(SeqItem::Comment(c));
+                    self.target
+                        .seq_comment(&mut items, c)
+                        .map_err(ReadError::Write)?;
                 }
                 self.stack.push(Frame::Seq {
                     items,
@@ -188,13 +154,21 @@ impl<'r, R: Rewrite> Builder<'r, R> {
                     ..
                 }) => {
                     for c in self.take_pending()? {
-                        items.push(Item::Comment(c));
+                        self.target
+                            .map_comment(&mut items, c)
+                            .map_err(ReadError::Write)?;
                     }
                     self.close();
                     key_hashes.clear();
-                    self.spare.keys.push(key_hashes);
-                    let items = exact(items, &mut self.spare.maps);
-                    self.complete(Node::Map(items), anchor, start, entered)?;
+                    self.spare_keys.push(key_hashes);
+                    if self.stack.is_empty() {
+                        // The root takes the comments after it when the
+                        // document ends.
+                        self.root = Some((Value::Map(items), start));
+                        return Ok(());
+                    }
+                    let items = self.target.end_map(items).map_err(ReadError::Write)?;
+                    self.complete(Value::Map(items), anchor, start, entered)?;
                 }
                 _ => return Err(at(&mark, "unbalanced mapping").into()),
             },
@@ -207,11 +181,13 @@ impl<'r, R: Rewrite> Builder<'r, R> {
                     ..
                 }) => {
                     for c in self.take_pending()? {
-                        items.push(SeqItem::Comment(c));
+                        self.target
+                            .seq_comment(&mut items, c)
+                            .map_err(ReadError::Write)?;
                     }
                     self.close();
-                    let items = exact(items, &mut self.spare.seqs);
-                    self.complete(Node::Seq(items), anchor, start, entered)?;
+                    let items = self.target.end_seq(items).map_err(ReadError::Write)?;
+                    self.complete(Value::Seq(items), anchor, start, entered)?;
                 }
                 _ => return Err(at(&mark, "unbalanced sequence").into()),
             },
@@ -226,7 +202,7 @@ impl<'r, R: Rewrite> Builder<'r, R> {
                 {
                     scalar = new;
                 }
-                self.complete(Node::Scalar(scalar), anchor, mark, entered)?;
+                self.complete(Value::Scalar(scalar), anchor, mark, entered)?;
             }
             Event::Alias(id) => {
                 if self.rewriting {
@@ -234,10 +210,9 @@ impl<'r, R: Rewrite> Builder<'r, R> {
                         at(&mark, "an alias cannot be read while values are rewritten").into(),
                     );
                 }
-                let (node, size) = self
-                    .anchors
-                    .get(&id)
-                    .cloned()
+                let (value, size) = self
+                    .target
+                    .recall(id)
                     .ok_or_else(|| at(&mark, "alias to an unknown anchor"))?;
                 self.expanded += size;
                 if self.expanded > ALIAS_BUDGET + 10 * self.events {
@@ -247,7 +222,7 @@ impl<'r, R: Rewrite> Builder<'r, R> {
                     )
                     .into());
                 }
-                self.complete(node, 0, mark, false)?;
+                self.complete(value, 0, mark, false)?;
             }
             Event::UnresolvedAlias(name) => {
                 return Err(at(&mark, format!("alias *{name} has no anchor")).into());
@@ -256,6 +231,24 @@ impl<'r, R: Rewrite> Builder<'r, R> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Where a collection starting at `mark` sits; a key or (for a
+    /// sequence) a document's root is not a place for one.
+    fn place(&self, mark: &Marker, map: bool) -> Result<Place, ReadError<R::Error, T::Error>> {
+        match self.stack.last() {
+            None if map => Ok(Place::Root),
+            None => Err(at(
+                mark,
+                "the top level of a document must be a mapping (key: value)",
+            )
+            .into()),
+            Some(Frame::Map { key: None, .. }) => {
+                Err(at(mark, "a mapping key must be a scalar, not a collection").into())
+            }
+            Some(Frame::Map { .. }) => Ok(Place::Value),
+            Some(Frame::Seq { .. }) => Ok(Place::Item),
+        }
     }
 
     /// Tells the rewrite where the node about to be read sits: under the
@@ -285,8 +278,8 @@ impl<'r, R: Rewrite> Builder<'r, R> {
         }
     }
 
-    /// A comment as it enters the tree, rewritten.
-    fn placed(&mut self, mut comment: Comment) -> Result<Comment, ReadError<R::Error>> {
+    /// A comment as it enters the document, rewritten.
+    fn placed(&mut self, mut comment: Comment) -> Result<Comment, ReadError<R::Error, T::Error>> {
         if self.rewriting
             && let Some(text) = self
                 .rewrite
@@ -299,7 +292,7 @@ impl<'r, R: Rewrite> Builder<'r, R> {
     }
 
     /// The pending comments, rewritten, to be placed now.
-    fn take_pending(&mut self) -> Result<Vec<Comment>, ReadError<R::Error>> {
+    fn take_pending(&mut self) -> Result<Vec<Comment>, ReadError<R::Error, T::Error>> {
         let pending = std::mem::take(&mut self.pending);
         if !self.rewriting {
             return Ok(pending);
@@ -307,9 +300,25 @@ impl<'r, R: Rewrite> Builder<'r, R> {
         pending.into_iter().map(|c| self.placed(c)).collect()
     }
 
+    /// Places comments in the innermost collection.
+    fn place_comments(
+        &mut self,
+        comments: impl IntoIterator<Item = Comment>,
+    ) -> Built<R::Error, T::Error> {
+        for comment in comments {
+            match self.stack.last_mut() {
+                Some(Frame::Map { items, .. }) => self.target.map_comment(items, comment),
+                Some(Frame::Seq { items, .. }) => self.target.seq_comment(items, comment),
+                None => Ok(()),
+            }
+            .map_err(ReadError::Write)?;
+        }
+        Ok(())
+    }
+
     /// Places a text item of a sequence as a comment when the rewrite reads
     /// it as one.
-    fn list_comment(&mut self, scalar: &Scalar) -> Result<bool, ReadError<R::Error>> {
+    fn list_comment(&mut self, scalar: &Scalar) -> Result<bool, ReadError<R::Error, T::Error>> {
         let (true, Some(Frame::Seq { indent, .. }), Scalar::Str(text)) =
             (self.rewriting, self.stack.last(), scalar)
         else {
@@ -330,13 +339,16 @@ impl<'r, R: Rewrite> Builder<'r, R> {
         let mut placed = vec![comment];
         placed.extend(self.take_pending()?);
         placed.extend(self.take_deferred(indent)?);
-        if let Some(Frame::Seq { items, .. }) = self.stack.last_mut() {
-            items.extend(placed.into_iter().map(SeqItem::Comment));
-        }
+        self.place_comments(placed)?;
         Ok(true)
     }
 
-    fn comment(&mut self, text: String, placement: Placement, column: usize) -> Built<R::Error> {
+    fn comment(
+        &mut self,
+        text: String,
+        placement: Placement,
+        column: usize,
+    ) -> Built<R::Error, T::Error> {
         let inline = placement == Placement::Right;
         let comment = Comment { text, inline };
         if !inline && self.stack.last().is_some_and(|f| column < f.indent()) {
@@ -346,11 +358,7 @@ impl<'r, R: Rewrite> Builder<'r, R> {
         match self.stack.last() {
             Some(Frame::Map { key: None, .. } | Frame::Seq { .. }) => {
                 let comment = self.placed(comment)?;
-                match self.stack.last_mut() {
-                    Some(Frame::Map { items, .. }) => items.push(Item::Comment(comment)),
-                    Some(Frame::Seq { items, .. }) => items.push(SeqItem::Comment(comment)),
-                    None => {}
-                }
+                self.place_comments([comment])?;
             }
             // Between a key and its value, or outside any collection.
             _ => self.pending.push(Comment {
@@ -361,25 +369,25 @@ impl<'r, R: Rewrite> Builder<'r, R> {
         Ok(())
     }
 
-    /// A node is finished: it is a key, a value, a sequence item or the root.
-    /// `entered`: the rewrite was told of it, and now leaves it.
+    /// A node is finished: it is a key, a value, a sequence item or the
+    /// root (a scalar). `entered`: the rewrite was told of it, and now
+    /// leaves it.
     fn complete(
         &mut self,
-        node: Node,
+        value: Value<T>,
         anchor: usize,
         mark: Marker,
         entered: bool,
-    ) -> Built<R::Error> {
+    ) -> Built<R::Error, T::Error> {
         if entered {
             self.rewrite.leave();
         }
         if anchor != 0 {
-            self.anchors
-                .insert(anchor, (node.clone(), node_count(&node)));
+            self.target.remember(anchor, &value);
         }
         let indent = match self.stack.last_mut() {
             None => {
-                self.root = Some((node, mark));
+                self.root = Some((value, mark));
                 return Ok(());
             }
             Some(Frame::Seq {
@@ -388,7 +396,7 @@ impl<'r, R: Rewrite> Builder<'r, R> {
                 indent,
                 ..
             }) => {
-                items.push(SeqItem::Node(node));
+                self.target.item(items, value).map_err(ReadError::Write)?;
                 *nodes += 1;
                 *indent
             }
@@ -400,11 +408,13 @@ impl<'r, R: Rewrite> Builder<'r, R> {
                 ..
             }) => match key.take() {
                 Some(k) => {
-                    items.push(Item::Entry(k, node));
+                    self.target
+                        .entry(items, k, value)
+                        .map_err(ReadError::Write)?;
                     *indent
                 }
                 None => {
-                    let Node::Scalar(scalar) = node else {
+                    let Value::Scalar(scalar) = value else {
                         return Err(
                             at(&mark, "a mapping key must be a scalar, not a collection").into(),
                         );
@@ -416,13 +426,11 @@ impl<'r, R: Rewrite> Builder<'r, R> {
                         h.finish()
                     };
                     // A new hash is a new key; a seen hash is checked for real.
-                    let duplicate = !key_hashes.insert(hash)
-                        && items
-                            .iter()
-                            .any(|i| matches!(i, Item::Entry(k, _) if *k == text));
+                    let duplicate = !key_hashes.insert(hash) && T::has_key(items, &text);
                     if duplicate {
                         return Err(at(&mark, format!("duplicate key {text:?}")).into());
                     }
+                    self.target.key(items, &text).map_err(ReadError::Write)?;
                     *key = Some(text);
                     return Ok(());
                 }
@@ -432,19 +440,15 @@ impl<'r, R: Rewrite> Builder<'r, R> {
         // deferred from a deeper collection that belong at this level.
         let mut placed = self.take_pending()?;
         placed.extend(self.take_deferred(indent)?);
-        match self.stack.last_mut() {
-            Some(Frame::Map { items, .. }) => items.extend(placed.into_iter().map(Item::Comment)),
-            Some(Frame::Seq { items, .. }) => {
-                items.extend(placed.into_iter().map(SeqItem::Comment))
-            }
-            None => {}
-        }
-        Ok(())
+        self.place_comments(placed)
     }
 
     /// The deferred comments that sit at or right of `indent`, in order,
     /// rewritten.
-    fn take_deferred(&mut self, indent: usize) -> Result<Vec<Comment>, ReadError<R::Error>> {
+    fn take_deferred(
+        &mut self,
+        indent: usize,
+    ) -> Result<Vec<Comment>, ReadError<R::Error, T::Error>> {
         if self.deferred.is_empty() {
             return Ok(Vec::new());
         }
@@ -454,24 +458,28 @@ impl<'r, R: Rewrite> Builder<'r, R> {
         placed.into_iter().map(|(_, c)| self.placed(c)).collect()
     }
 
-    fn end_document(&mut self) -> Built<R::Error> {
+    fn end_document(&mut self) -> Built<R::Error, T::Error> {
         match self.root.take() {
-            Some((Node::Map(mut map), _)) => {
+            Some((Value::Map(mut map), _)) => {
                 let deferred = std::mem::take(&mut self.deferred);
                 for (_, c) in deferred {
-                    map.push(Item::Comment(self.placed(c)?));
+                    let c = self.placed(c)?;
+                    self.target
+                        .map_comment(&mut map, c)
+                        .map_err(ReadError::Write)?;
                 }
                 for c in self.take_pending()? {
-                    map.push(Item::Comment(c));
+                    self.target
+                        .map_comment(&mut map, c)
+                        .map_err(ReadError::Write)?;
                 }
-                self.documents.push(map);
+                self.target.document(map).map_err(ReadError::Write)?;
             }
-            Some((Node::Scalar(Scalar::Null), _)) | None => {
+            Some((Value::Scalar(Scalar::Null), _)) | None => {
                 // An empty document (a stray `---`) holds nothing to seal.
                 let comments = self.take_pending()?;
                 if !comments.is_empty() {
-                    self.documents
-                        .push(comments.into_iter().map(Item::Comment).collect());
+                    self.target.comments(comments).map_err(ReadError::Write)?;
                 }
             }
             Some((_, mark)) => {

@@ -6,17 +6,26 @@ use granit_parser::{Marker, Parser, ScalarStyle, Tag};
 
 use super::ParseError;
 use super::rewrite::{Rewrite, Unchanged};
-use super::{Scalar, Tree};
+use super::{Node, Scalar, Tree};
 
 mod build;
 mod read;
+mod stream;
+mod target;
+mod text;
 mod write;
 use build::Builder;
+use target::{Nodes, Target};
 pub use write::{emit, emit_document, emit_node, emit_sequence, write};
 
 /// Reads every document of a YAML stream; each must be a mapping.
 pub fn parse(text: &str) -> Result<Tree, ParseError> {
-    unchanged(build(Parser::new_from_str(text), &mut Unchanged))
+    let mut nodes = Nodes::default();
+    unchanged(
+        build(Parser::new_from_str(text), &mut Unchanged, &mut nodes).map(|()| Tree {
+            documents: nodes.documents,
+        }),
+    )
 }
 
 /// Like [`parse`], reading from `reader` as it goes instead of from text in
@@ -36,21 +45,53 @@ pub fn parse_reader_with<R: Rewrite>(
     reader: impl std::io::Read,
     rewrite: &mut R,
 ) -> Result<Tree, ReadError<R::Error>> {
+    let mut nodes = Nodes::default();
     build(
         Parser::new_from_fallible_iter(read::Utf8Chars::new(reader)),
         rewrite,
-    )
+        &mut nodes,
+    )?;
+    Ok(Tree {
+        documents: nodes.documents,
+    })
 }
 
-/// Reading failed: the YAML does not parse, or the rewrite refused a value.
+/// Reads YAML from `reader` and writes it to `sink` (buffer a file or
+/// stdout) as [`write`] writes the tree [`parse_reader_with`] would build,
+/// without building it: each piece is written as soon as it is read, so
+/// neither the text nor a tree is ever held. `rewrite` sees every piece as
+/// it is read and may replace comments and scalars (unsealing decrypts each
+/// value). Top-level entries named `set_aside` are not written; their
+/// values are returned, one per document that has one. Keys are not kept,
+/// so a key whose hash repeats one seen in the same map counts as repeated.
+pub fn transcribe<R: Rewrite, W: std::io::Write>(
+    reader: impl std::io::Read,
+    rewrite: &mut R,
+    sink: W,
+    set_aside: &str,
+) -> Result<Vec<Node>, ReadError<R::Error, std::io::Error>> {
+    let mut transcriber = stream::Transcriber::new(sink, set_aside);
+    build(
+        Parser::new_from_fallible_iter(read::Utf8Chars::new(reader)),
+        rewrite,
+        &mut transcriber,
+    )?;
+    transcriber.finish().map_err(ReadError::Write)
+}
+
+/// Reading failed: the YAML does not parse, the rewrite refused a value, or
+/// (reading straight into a writer) the output refused bytes.
 #[derive(Debug, thiserror::Error)]
-pub enum ReadError<E> {
+pub enum ReadError<E, W = std::convert::Infallible> {
     /// The text is not YAML opsctl reads.
     #[error(transparent)]
     Parse(#[from] ParseError),
     /// The rewrite failed.
     #[error("{0}")]
     Rewrite(E),
+    /// The output failed.
+    #[error("{0}")]
+    Write(W),
 }
 
 fn unchanged(
@@ -58,22 +99,27 @@ fn unchanged(
 ) -> Result<Tree, ParseError> {
     result.map_err(|e| match e {
         ReadError::Parse(e) => e,
-        ReadError::Rewrite(never) => match never {},
+        ReadError::Rewrite(never) | ReadError::Write(never) => match never {},
     })
 }
 
-fn build<'input, T: granit_parser::BorrowedInput<'input>, R: Rewrite>(
-    parser: Parser<'input, T>,
+/// Feeds every event of `parser` through a builder into `target`.
+fn build<'input, I, R, T>(
+    parser: Parser<'input, I>,
     rewrite: &mut R,
-) -> Result<Tree, ReadError<R::Error>> {
-    let mut builder = Builder::new(rewrite);
+    target: &mut T,
+) -> Result<(), ReadError<R::Error, T::Error>>
+where
+    I: granit_parser::BorrowedInput<'input>,
+    R: Rewrite,
+    T: Target,
+{
+    let mut builder = Builder::new(rewrite, target);
     for next in parser {
         let (event, span) = next.map_err(|e| at(e.marker(), e.info()))?;
         builder.event(event, span.start)?;
     }
-    Ok(Tree {
-        documents: builder.documents,
-    })
+    Ok(())
 }
 
 pub(super) fn at(marker: &Marker, message: impl Into<String>) -> ParseError {
@@ -191,7 +237,7 @@ fn parse_float(value: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::write::float_text;
+    use super::text::float_text;
     use super::*;
     use crate::document::{Item, Node};
 

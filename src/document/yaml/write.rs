@@ -2,14 +2,17 @@
 //! their key, comments where they were read, and every scalar a YAML 1.1 or
 //! 1.2 reader could retype quoted.
 //!
-//! It writes as it goes, into a `String` or any byte stream, and lets a
-//! [`Rewrite`] replace scalars and comments on the way (sealing encrypts
-//! each value as it is written).
-
-use std::borrow::Cow;
+//! [`Writer`] is fed one piece at a time in document order (a key, a
+//! scalar, a comment, a collection opening or closing) and writes as it
+//! goes, into a `String` or any byte stream; it lets a [`Rewrite`] replace
+//! scalars and comments on the way (sealing encrypts each value as it is
+//! written). Writing a tree feeds it the tree's pieces; unsealing feeds it
+//! the pieces of a file as they are read, and never holds a tree.
 
 use crate::document::rewrite::{IoSink, Rewrite, Sink, Unchanged, WriteError};
 use crate::document::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
+
+use super::text::{quote_if_needed, scalar_text};
 
 /// Writes every document of `tree` to `sink` (wrap a file in a
 /// `BufWriter`). `rewrite` sees each key, comment and scalar in order and
@@ -21,17 +24,17 @@ pub fn write<W: std::io::Write, R: Rewrite>(
     rewrite: &mut R,
     trailer: Option<&Item>,
 ) -> Result<(), WriteError<R::Error>> {
-    let mut out = Out::new(IoSink(sink));
-    write_tree(&mut out, tree, rewrite, trailer)?;
-    out.finish()?;
+    let mut writer = Writer::new(IoSink(sink));
+    write_tree(&mut writer, tree, rewrite, trailer)?;
+    writer.finish()?;
     Ok(())
 }
 
 /// Writes the tree: `---` between documents.
 pub fn emit(tree: &Tree) -> String {
-    let mut out = Out::new(String::with_capacity(size_hint(tree)));
-    unchanged(write_tree(&mut out, tree, &mut Unchanged, None));
-    out.into_string()
+    let mut writer = Writer::new(String::with_capacity(size_hint(tree)));
+    unchanged(write_tree(&mut writer, tree, &mut Unchanged, None));
+    writer.into_string()
 }
 
 /// Appends one document (a map) to `text`, as [`emit`] writes it.
@@ -41,43 +44,385 @@ pub fn emit_document(text: &mut String, doc: &Map) {
     if held {
         text.pop();
     }
-    let mut out = Out::new(std::mem::take(text));
-    out.newline_held = held;
-    unchanged(write_document(&mut out, doc, &mut Unchanged, None));
-    *text = out.into_string();
+    let mut writer = Writer::new(std::mem::take(text));
+    writer.out.newline_held = held;
+    unchanged(write_document(&mut writer, doc, &mut Unchanged, None));
+    *text = writer.into_string();
 }
 
 /// Writes any node at the top level: a map or list as block YAML, a scalar
 /// as one line (each ends with a newline).
 pub fn emit_node(node: &Node) -> String {
-    let mut out = Out::new(String::new());
+    let mut writer = Writer::new(String::new());
     let written = match node {
-        Node::Map(m) if !m.is_empty() => write_map(&mut out, m, 0, &mut Unchanged),
-        Node::Seq(s) if !s.is_empty() => write_seq(&mut out, s, 0, &mut Unchanged),
-        Node::Map(_) => out.line("{}").map_err(WriteError::from),
-        Node::Seq(_) => out.line("[]").map_err(WriteError::from),
+        Node::Map(m) if m.is_empty() => writer.out.line("{}").map_err(WriteError::from),
+        Node::Seq(s) if s.is_empty() => writer.out.line("[]").map_err(WriteError::from),
+        Node::Map(_) | Node::Seq(_) => write_node(&mut writer, node, &mut Unchanged),
         // A literal block at the top level starts with its indicator.
-        Node::Scalar(s) => match block_literal(&mut out, s, 0, "|") {
+        Node::Scalar(s) => match block_literal(&mut writer.out, s, 0, "|") {
             Ok(true) => Ok(()),
-            Ok(false) => out.line(&scalar_text(s)).map_err(WriteError::from),
+            Ok(false) => writer.out.line(&scalar_text(s)).map_err(WriteError::from),
             Err(e) => Err(e.into()),
         },
     };
     unchanged(written);
-    out.into_string()
+    writer.into_string()
 }
 
 /// Writes a sequence at the top level (for `--extract` of a list).
 pub fn emit_sequence(items: &[SeqItem]) -> String {
-    let mut out = Out::new(String::new());
-    unchanged(write_seq(&mut out, items, 0, &mut Unchanged));
-    out.into_string()
+    let mut writer = Writer::new(String::new());
+    unchanged(
+        writer
+            .open(Kind::Seq, &mut Unchanged)
+            .and_then(|()| write_items(&mut writer, items, &mut Unchanged))
+            .and_then(|()| writer.close(&mut Unchanged)),
+    );
+    writer.into_string()
 }
 
 /// Writing into a `String` with nothing rewritten cannot fail.
 fn unchanged(result: Result<(), WriteError<std::convert::Infallible>>) {
     if let Err(WriteError::Io(e)) = result {
         unreachable!("a String sink never fails: {e}")
+    }
+}
+
+fn write_tree<S: Sink, R: Rewrite>(
+    writer: &mut Writer<S>,
+    tree: &Tree,
+    rewrite: &mut R,
+    trailer: Option<&Item>,
+) -> Result<(), WriteError<R::Error>> {
+    for doc in &tree.documents {
+        write_document(writer, doc, rewrite, trailer)?;
+    }
+    Ok(())
+}
+
+fn write_document<S: Sink, R: Rewrite>(
+    writer: &mut Writer<S>,
+    doc: &Map,
+    rewrite: &mut R,
+    trailer: Option<&Item>,
+) -> Result<(), WriteError<R::Error>> {
+    writer.document()?;
+    write_entries(writer, doc, rewrite)?;
+    writer.end_document(trailer, rewrite)
+}
+
+/// The items of a map, into the map the writer has open.
+fn write_entries<S: Sink, R: Rewrite>(
+    writer: &mut Writer<S>,
+    items: &[Item],
+    rewrite: &mut R,
+) -> Result<(), WriteError<R::Error>> {
+    for item in items {
+        match item {
+            Item::Comment(c) => writer.comment(c, rewrite)?,
+            Item::Entry(key, node) => {
+                writer.key(key, rewrite)?;
+                write_node(writer, node, rewrite)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The items of a sequence, into the sequence the writer has open.
+fn write_items<S: Sink, R: Rewrite>(
+    writer: &mut Writer<S>,
+    items: &[SeqItem],
+    rewrite: &mut R,
+) -> Result<(), WriteError<R::Error>> {
+    for item in items {
+        match item {
+            SeqItem::Comment(c) => writer.comment(c, rewrite)?,
+            SeqItem::Node(node) => write_node(writer, node, rewrite)?,
+        }
+    }
+    Ok(())
+}
+
+/// A value: of the key just written, or the next item of the open sequence.
+fn write_node<S: Sink, R: Rewrite>(
+    writer: &mut Writer<S>,
+    node: &Node,
+    rewrite: &mut R,
+) -> Result<(), WriteError<R::Error>> {
+    match node {
+        Node::Scalar(s) => writer.scalar(s, rewrite),
+        Node::Map(m) => {
+            writer.open(Kind::Map, rewrite)?;
+            write_entries(writer, m, rewrite)?;
+            writer.close(rewrite)
+        }
+        Node::Seq(items) => {
+            writer.open(Kind::Seq, rewrite)?;
+            write_items(writer, items, rewrite)?;
+            writer.close(rewrite)
+        }
+    }
+}
+
+/// A map or a sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// A map.
+    Map,
+    /// A sequence.
+    Seq,
+}
+
+/// A collection the writer has open.
+struct Open {
+    kind: Kind,
+    /// Column of its keys or dashes.
+    indent: usize,
+    /// What goes before its first item, or stands for it if it has none.
+    start: Start,
+    /// How many of a sequence's items were nodes: the next one's index.
+    nodes: usize,
+}
+
+/// What goes before a collection's first item (nothing is written for a
+/// collection until its first item, or its end, shows whether it is empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// Items were written.
+    Written,
+    /// A document's root: nothing; `{}` alone if it stays empty.
+    Document,
+    /// The value of a key: a line break; ` {}` or ` []` if it stays empty.
+    Value,
+    /// A sequence item whose dash is at this column: the dash shares the
+    /// first item's line; `- {}` or `- []` if it stays empty.
+    Item(usize),
+    /// A node alone at the top level: nothing, also when it stays empty.
+    Top,
+}
+
+/// A YAML writer fed one piece at a time, in document order: documents,
+/// keys, scalars, comments, collections opening and closing. Nothing it is
+/// fed is kept once written. `rewrite` sees the pieces as the tree writer
+/// shows them to it, and may replace scalars and comments.
+pub(super) struct Writer<S> {
+    out: Out<S>,
+    open: Vec<Open>,
+    /// Documents begun, for the `---` between them.
+    documents: usize,
+}
+
+impl<S: Sink> Writer<S> {
+    pub(super) fn new(sink: S) -> Self {
+        Self {
+            out: Out::new(sink),
+            open: Vec::new(),
+            documents: 0,
+        }
+    }
+
+    /// Writes what is still held back and hands the sink back.
+    pub(super) fn finish(self) -> std::io::Result<S> {
+        self.out.finish()
+    }
+
+    /// Begins a document: its root map is open.
+    pub(super) fn document(&mut self) -> std::io::Result<()> {
+        if self.documents > 0 {
+            self.out.line("---")?;
+        }
+        self.documents += 1;
+        self.open.push(Open {
+            kind: Kind::Map,
+            indent: 0,
+            start: Start::Document,
+            nodes: 0,
+        });
+        Ok(())
+    }
+
+    /// Ends the document: closes its root map, then writes `trailer` as it
+    /// is, as its last entry.
+    pub(super) fn end_document<R: Rewrite>(
+        &mut self,
+        trailer: Option<&Item>,
+        rewrite: &mut R,
+    ) -> Result<(), WriteError<R::Error>> {
+        let Some(root) = self.open.pop() else {
+            return Ok(());
+        };
+        match root.start {
+            Start::Document if trailer.is_none() => self.out.line("{}")?,
+            Start::Document => {
+                rewrite.open();
+                rewrite.close();
+            }
+            _ => rewrite.close(),
+        }
+        if let Some(trailer) = trailer {
+            self.open.push(Open {
+                start: Start::Written,
+                ..root
+            });
+            write_entries(self, std::slice::from_ref(trailer), &mut Unchanged)
+                .map_err(WriteError::widen)?;
+            self.open.pop();
+        }
+        Ok(())
+    }
+
+    /// Opens a map or sequence: the value of the key just written, the next
+    /// item of the open sequence, or a node alone at the top level.
+    pub(super) fn open<R: Rewrite>(
+        &mut self,
+        kind: Kind,
+        rewrite: &mut R,
+    ) -> Result<(), WriteError<R::Error>> {
+        let (indent, start) = match self.open.last() {
+            None => (0, Start::Top),
+            Some(parent) if parent.kind == Kind::Seq => {
+                let (indent, index) = (parent.indent, parent.nodes);
+                self.begin_items(rewrite)?;
+                rewrite.enter_index(index);
+                (indent + 2, Start::Item(indent))
+            }
+            Some(parent) => (parent.indent + 2, Start::Value),
+        };
+        self.open.push(Open {
+            kind,
+            indent,
+            start,
+            nodes: 0,
+        });
+        Ok(())
+    }
+
+    /// Closes the innermost open map or sequence.
+    pub(super) fn close<R: Rewrite>(
+        &mut self,
+        rewrite: &mut R,
+    ) -> Result<(), WriteError<R::Error>> {
+        let Some(done) = self.open.pop() else {
+            return Ok(());
+        };
+        let empty = match done.kind {
+            Kind::Map => " {}",
+            Kind::Seq => " []",
+        };
+        match done.start {
+            Start::Written => rewrite.close(),
+            Start::Value => self.out.line(empty)?,
+            Start::Item(dash) => {
+                self.out.pad(dash)?;
+                self.out.put("-")?;
+                self.out.line(empty)?;
+            }
+            Start::Document | Start::Top => {}
+        }
+        self.finished_value(rewrite);
+        Ok(())
+    }
+
+    /// Writes `key:` in the open map; its value comes next.
+    pub(super) fn key<R: Rewrite>(
+        &mut self,
+        key: &str,
+        rewrite: &mut R,
+    ) -> Result<(), WriteError<R::Error>> {
+        let indent = self.begin_items(rewrite)?;
+        self.out.pad(indent)?;
+        self.out.put(&quote_if_needed(key))?;
+        self.out.put(":")?;
+        rewrite.enter_key(key);
+        Ok(())
+    }
+
+    /// Writes a scalar: the value of the key just written, or the next item
+    /// of the open sequence.
+    pub(super) fn scalar<R: Rewrite>(
+        &mut self,
+        scalar: &Scalar,
+        rewrite: &mut R,
+    ) -> Result<(), WriteError<R::Error>> {
+        let Some(parent) = self.open.last() else {
+            return Ok(());
+        };
+        let (indent, kind, index) = (parent.indent, parent.kind, parent.nodes);
+        if kind == Kind::Seq {
+            self.begin_items(rewrite)?;
+            rewrite.enter_index(index);
+            self.out.pad(indent)?;
+            self.out.put("-")?;
+        }
+        let replaced = rewrite.scalar(scalar).map_err(WriteError::Rewrite)?;
+        let scalar = replaced.as_ref().unwrap_or(scalar);
+        if !block_literal(&mut self.out, scalar, indent + 2, " |")? {
+            self.out.put(" ")?;
+            self.out.line(&scalar_text(scalar))?;
+        }
+        self.finished_value(rewrite);
+        Ok(())
+    }
+
+    /// Writes a comment in the open collection.
+    pub(super) fn comment<R: Rewrite>(
+        &mut self,
+        comment: &Comment,
+        rewrite: &mut R,
+    ) -> Result<(), WriteError<R::Error>> {
+        let indent = self.begin_items(rewrite)?;
+        let replaced = rewrite
+            .comment(&comment.text)
+            .map_err(WriteError::Rewrite)?;
+        let text = replaced.as_deref().unwrap_or(&comment.text);
+        let out = &mut self.out;
+        // An inline comment joins the line before it, when there is one (a
+        // list item's first line is not written yet).
+        if comment.inline && out.newline_held && out.dashes.is_none() {
+            out.newline_held = false;
+            out.put(" #")?;
+        } else {
+            out.pad(indent)?;
+            out.put("#")?;
+        }
+        out.line(text)?;
+        Ok(())
+    }
+
+    /// An item is about to be written in the open collection: its start is
+    /// written if it was not yet. Returns the collection's indent.
+    fn begin_items<R: Rewrite>(&mut self, rewrite: &mut R) -> std::io::Result<usize> {
+        let Some(open) = self.open.last_mut() else {
+            return Ok(0);
+        };
+        match std::mem::replace(&mut open.start, Start::Written) {
+            Start::Written => return Ok(open.indent),
+            Start::Value => self.out.newline()?,
+            Start::Item(dash) => self.out.dash(dash),
+            Start::Document | Start::Top => {}
+        }
+        rewrite.open();
+        Ok(open.indent)
+    }
+
+    /// A value (of a key, or a sequence item) is written whole.
+    fn finished_value<R: Rewrite>(&mut self, rewrite: &mut R) {
+        if let Some(parent) = self.open.last_mut() {
+            rewrite.leave();
+            if parent.kind == Kind::Seq {
+                parent.nodes += 1;
+            }
+        }
+    }
+}
+
+impl Writer<String> {
+    fn into_string(self) -> String {
+        match self.finish() {
+            Ok(text) => text,
+            Err(e) => unreachable!("a String sink never fails: {e}"),
+        }
     }
 }
 
@@ -164,166 +509,8 @@ impl<S: Sink> Out<S> {
     }
 }
 
-impl Out<String> {
-    fn into_string(self) -> String {
-        match self.finish() {
-            Ok(text) => text,
-            Err(e) => unreachable!("a String sink never fails: {e}"),
-        }
-    }
-}
-
 /// Indentation without allocating a string per line.
 const SPACES: &str = "                                                                                                                                ";
-
-fn write_tree<S: Sink, R: Rewrite>(
-    out: &mut Out<S>,
-    tree: &Tree,
-    rewrite: &mut R,
-    trailer: Option<&Item>,
-) -> Result<(), WriteError<R::Error>> {
-    for (i, doc) in tree.documents.iter().enumerate() {
-        if i > 0 {
-            out.line("---")?;
-        }
-        write_document(out, doc, rewrite, trailer)?;
-    }
-    Ok(())
-}
-
-fn write_document<S: Sink, R: Rewrite>(
-    out: &mut Out<S>,
-    doc: &Map,
-    rewrite: &mut R,
-    trailer: Option<&Item>,
-) -> Result<(), WriteError<R::Error>> {
-    if doc.is_empty() && trailer.is_none() {
-        return Ok(out.line("{}")?);
-    }
-    write_map(out, doc, 0, rewrite)?;
-    if let Some(trailer) = trailer {
-        write_map(out, std::slice::from_ref(trailer), 0, &mut Unchanged).map_err(|e| e.widen())?;
-    }
-    Ok(())
-}
-
-fn write_map<S: Sink, R: Rewrite>(
-    out: &mut Out<S>,
-    items: &[Item],
-    indent: usize,
-    rewrite: &mut R,
-) -> Result<(), WriteError<R::Error>> {
-    rewrite.open();
-    for item in items {
-        match item {
-            Item::Comment(c) => write_comment(out, c, indent, rewrite)?,
-            Item::Entry(key, node) => {
-                out.pad(indent)?;
-                out.put(&quote_if_needed(key))?;
-                out.put(":")?;
-                rewrite.enter_key(key);
-                write_value(out, node, indent, rewrite)?;
-                rewrite.leave();
-            }
-        }
-    }
-    rewrite.close();
-    Ok(())
-}
-
-fn write_seq<S: Sink, R: Rewrite>(
-    out: &mut Out<S>,
-    items: &[SeqItem],
-    indent: usize,
-    rewrite: &mut R,
-) -> Result<(), WriteError<R::Error>> {
-    rewrite.open();
-    let mut index = 0;
-    for item in items {
-        let node = match item {
-            SeqItem::Comment(c) => {
-                write_comment(out, c, indent, rewrite)?;
-                continue;
-            }
-            SeqItem::Node(node) => node,
-        };
-        rewrite.enter_index(index);
-        match node {
-            // A collection starts on the dash's line, one level deeper.
-            Node::Map(m) if !m.is_empty() => {
-                out.dash(indent);
-                write_map(out, m, indent + 2, rewrite)?;
-            }
-            Node::Seq(s) if !s.is_empty() => {
-                out.dash(indent);
-                write_seq(out, s, indent + 2, rewrite)?;
-            }
-            _ => {
-                out.pad(indent)?;
-                out.put("-")?;
-                write_value(out, node, indent, rewrite)?;
-            }
-        }
-        rewrite.leave();
-        index += 1;
-    }
-    rewrite.close();
-    Ok(())
-}
-
-/// Writes what follows `key:` or `-`: a scalar on the same line, or a
-/// nested collection on the lines below.
-fn write_value<S: Sink, R: Rewrite>(
-    out: &mut Out<S>,
-    node: &Node,
-    indent: usize,
-    rewrite: &mut R,
-) -> Result<(), WriteError<R::Error>> {
-    match node {
-        Node::Map(m) if m.is_empty() => out.line(" {}")?,
-        Node::Seq(s) if s.is_empty() => out.line(" []")?,
-        Node::Map(m) => {
-            out.newline()?;
-            write_map(out, m, indent + 2, rewrite)?;
-        }
-        Node::Seq(s) => {
-            out.newline()?;
-            write_seq(out, s, indent + 2, rewrite)?;
-        }
-        Node::Scalar(s) => {
-            let replaced = rewrite.scalar(s).map_err(WriteError::Rewrite)?;
-            let s = replaced.as_ref().unwrap_or(s);
-            if !block_literal(out, s, indent + 2, " |")? {
-                out.put(" ")?;
-                out.line(&scalar_text(s))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn write_comment<S: Sink, R: Rewrite>(
-    out: &mut Out<S>,
-    comment: &Comment,
-    indent: usize,
-    rewrite: &mut R,
-) -> Result<(), WriteError<R::Error>> {
-    let replaced = rewrite
-        .comment(&comment.text)
-        .map_err(WriteError::Rewrite)?;
-    let text = replaced.as_deref().unwrap_or(&comment.text);
-    // An inline comment joins the line before it, when there is one (a
-    // list item's first line is not written yet).
-    if comment.inline && out.newline_held && out.dashes.is_none() {
-        out.newline_held = false;
-        out.put(" #")?;
-    } else {
-        out.pad(indent)?;
-        out.put("#")?;
-    }
-    out.line(text)?;
-    Ok(())
-}
 
 /// Writes a multi-line string as a literal block (`indicator` plus
 /// indented lines) when its text can be carried exactly that way; false
@@ -395,94 +582,4 @@ fn size_hint(tree: &Tree) -> usize {
             .sum()
     }
     tree.documents.iter().map(|d| map(d) + 8).sum()
-}
-
-/// A scalar's text on one line (quoted where needed).
-fn scalar_text(scalar: &Scalar) -> Cow<'_, str> {
-    match scalar {
-        Scalar::Null => Cow::Borrowed("null"),
-        Scalar::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-        Scalar::Int(i) => Cow::Owned(i.to_string()),
-        Scalar::Float(f) => Cow::Owned(float_text(*f)),
-        Scalar::Time(s) | Scalar::Str(s) => quote_if_needed(s),
-        Scalar::Binary(b) => Cow::Owned(crate::document::json_quote(&String::from_utf8_lossy(b))),
-    }
-}
-
-/// A float that reads back as a float (never as an int).
-pub(super) fn float_text(f: f64) -> String {
-    if f.is_nan() {
-        return ".nan".to_owned();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { ".inf" } else { "-.inf" }.to_owned();
-    }
-    let magnitude = f.abs();
-    let text = if magnitude != 0.0 && !(1e-4..1e16).contains(&magnitude) {
-        format!("{f:e}")
-    } else {
-        format!("{f}")
-    };
-    if text.contains(['.', 'e', 'E']) {
-        text
-    } else {
-        format!("{text}.0")
-    }
-}
-
-/// A string plain when no YAML 1.1 or 1.2 reader could take it for anything
-/// else; otherwise double-quoted.
-fn quote_if_needed(s: &str) -> Cow<'_, str> {
-    if needs_quotes(s) {
-        Cow::Owned(crate::document::json_quote(s))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-fn needs_quotes(s: &str) -> bool {
-    const WORDS: [&str; 16] = [
-        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", ".inf", "-.inf", "+.inf",
-        ".nan", "<<", "=",
-    ];
-    let bytes = s.as_bytes();
-    let Some(&first) = bytes.first() else {
-        return true;
-    };
-    if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
-        return true;
-    }
-    if first.is_ascii_digit()
-        || (matches!(first, b'-' | b'+' | b'.')
-            && bytes
-                .get(1)
-                .is_some_and(|&c| c.is_ascii_digit() || c == b'.'))
-        || b"-?:,[]{}#&*!|>'\"%@` \t".contains(&first)
-        || matches!(bytes[bytes.len() - 1], b' ' | b'\t' | b':')
-    {
-        return true;
-    }
-    // Without spaces or control characters, `: ` and ` #` cannot occur either;
-    // this check vectorises, and ciphertext always passes it.
-    let plain_bytes = bytes
-        .iter()
-        .fold(true, |ok, &b| ok & (b > b' ') & (b != 0x7f));
-    if plain_bytes {
-        return !s.is_ascii() && s.chars().any(|c| c.is_control() || c == '\u{feff}');
-    }
-    // One pass for what may not appear inside a plain scalar: `: `, ` #`,
-    // line breaks, tabs, control characters (all ASCII) and a BOM.
-    let mut previous = 0u8;
-    for &b in bytes {
-        if b < 0x20
-            || b == 0x7f
-            || (previous == b':' && b == b' ')
-            || (previous == b' ' && b == b'#')
-        {
-            return true;
-        }
-        previous = b;
-    }
-    // Non-ASCII control characters (C1) and the BOM need escaping too.
-    !s.is_ascii() && s.chars().any(|c| c.is_control() || c == '\u{feff}')
 }
