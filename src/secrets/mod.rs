@@ -21,7 +21,6 @@ pub mod file;
 pub mod keys;
 pub mod metadata;
 mod one_pass;
-mod reread;
 pub mod rules;
 pub mod store;
 pub mod walk;
@@ -86,12 +85,6 @@ pub enum SecretsError {
     /// `--extract` names nothing.
     #[error("--extract: {0}")]
     Extract(String),
-    /// The file changed between the reading that verified it and the one
-    /// that writes its plaintext.
-    #[error(
-        "the file changed while it was being unsealed (only verified plaintext was written); run the command again"
-    )]
-    Changed,
     /// The input could not be read.
     #[error("cannot read the input")]
     Read(#[source] std::io::Error),
@@ -259,9 +252,9 @@ pub enum Unsealed {
     },
     /// One value, `--extract`ed, already as text.
     Extracted(Vec<u8>),
-    /// A YAML file read and verified, written as it is read again: no
-    /// plaintext tree is held.
-    Streamed(Box<one_pass::Stream>),
+    /// The whole YAML document, already written as text while it was read
+    /// and decrypted (no tree was built).
+    Text(Vec<u8>),
 }
 
 /// Decrypts a sealed file and verifies its MAC (unless `ignore_mac`);
@@ -280,14 +273,14 @@ pub fn prepare_unseal(
 /// Like [`prepare_unseal`], reading a sealed file from `file` as it is
 /// parsed and decrypting each value as it is read, so neither the sealed
 /// text nor its ciphertext is ever held. A whole YAML document written as
-/// YAML holds no tree either: the file is read once to verify it, and again
-/// as its plaintext is written, each value decrypted as it is read (see
-/// [`Unsealed::write_to`]). This works for YAML in sops' layout (the `sops`
+/// YAML holds no tree either: its plaintext is written as it is read, into
+/// memory (the text is the document's smallest form), and kept back until
+/// the MAC checks out. This works for YAML in sops' layout (the `sops`
 /// block last, no aliases) whose MAC verifies; `Ok(None)` otherwise, and
 /// then [`prepare_unseal`] on the whole text opens it, or says exactly what
 /// is wrong with it.
 pub fn prepare_unseal_from(
-    mut file: impl std::io::Read + std::io::Seek + 'static,
+    mut file: impl std::io::Read + std::io::Seek,
     format: Format,
     output: Format,
     identities: &Identities,
@@ -297,8 +290,9 @@ pub fn prepare_unseal_from(
         return Ok(None);
     }
     if output == Format::Yaml && options.extract.is_none() {
-        return Ok(one_pass::verify(file, identities, options.ignore_mac)
-            .map(|stream| Unsealed::Streamed(Box::new(stream))));
+        return Ok(
+            one_pass::plaintext(&mut file, identities, options.ignore_mac).map(Unsealed::Text),
+        );
     }
     match one_pass::open(&mut file, identities, options.ignore_mac) {
         Some(tree) => finish_unseal(tree, output, options).map(Some),
@@ -335,7 +329,7 @@ impl Unsealed {
         match self {
             Unsealed::Document { tree, output } => store::write_to(output, &tree, false, out),
             Unsealed::Extracted(bytes) => out.write_all(&bytes),
-            Unsealed::Streamed(stream) => return stream.write_to(out),
+            Unsealed::Text(text) => out.write_all(&text),
         }
         .map_err(SecretsError::Write)
     }

@@ -3,26 +3,25 @@
 //! decrypted as the reader reaches it. Neither the sealed text nor its
 //! ciphertext is ever in memory (a sealed value is 4–10x its plaintext).
 //!
-//! [`open`] builds the plaintext tree in one pass. [`verify`] and
-//! [`Stream::write_to`] hold no tree at all: a first pass checks the MAC
-//! and writes nothing; a second pass writes the plaintext as each value is
-//! decrypted, from bytes checked to be the ones the first pass read.
+//! [`open`] builds the plaintext tree. [`plaintext`] builds no tree at all:
+//! it writes the plaintext YAML as it reads, into memory, and hands it out
+//! only once the MAC checks out (the text is the smallest form of the
+//! document; nothing is printed before the MAC is verified, and a file is
+//! read once, so what is printed is what was verified).
 //!
 //! It is a shortcut, not a second implementation: the same reader, the same
-//! walk and the same checks; it either gives what decrypting the parsed
-//! file would (same key, same metadata, the MAC verified) or steps aside,
-//! and the caller opens the file the usual way, which also gives every
-//! error its usual wording and position.
+//! walk, the same writer and the same checks; it either gives what
+//! decrypting the parsed file would (same key, same metadata, the MAC
+//! verified) or steps aside, and the caller opens the file the usual way,
+//! which also gives every error its usual wording and position.
 
 use std::io::{Read, Seek, SeekFrom};
 
-use super::SecretsError;
 use super::cipher::DataKey;
 use super::keys::{self, Identities};
 use super::metadata::Metadata;
-use super::reread::{Digests, Recording, Verified};
 use super::walk::{Direction, Walk};
-use crate::document::yaml::{self, ReadError};
+use crate::document::yaml;
 use crate::document::{Node, Tree, map_get};
 
 /// How far from the end of a file the `sops` block is looked for: sops'
@@ -77,88 +76,34 @@ pub(super) fn open(
     Some(tree)
 }
 
-/// A sealed YAML file read once and found sound (the MAC verified unless
-/// `--ignore-mac`), to be written out as plaintext by [`Stream::write_to`].
-pub struct Stream {
-    file: Box<dyn Source>,
-    digests: Digests,
-    meta: Metadata,
-    key: DataKey,
-    /// The MAC the first reading computed.
-    mac: String,
-}
-
-/// What a stream reads from: a file, or bytes in memory.
-trait Source: Read + Seek {}
-impl<T: Read + Seek> Source for T {}
-
-impl std::fmt::Debug for Stream {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Stream")
-            .field("recipients", &self.meta.recipients())
-            .finish_non_exhaustive()
-    }
-}
-
-/// Reads the sealed YAML in `file` once, decrypting every value and
-/// writing nothing: the MAC (unless `ignore_mac`), the metadata and the
-/// layout are checked, and each chunk's digest recorded. `None` when the
-/// shortcut does not apply or anything at all goes wrong.
-pub(super) fn verify(
-    mut file: impl Read + Seek + 'static,
+/// Decrypts the sealed YAML in `file` into its plaintext YAML text
+/// (metadata removed), written as [`yaml::emit`] writes the tree [`open`]
+/// gives, verifying the MAC unless `ignore_mac`; `None` when the shortcut
+/// does not apply or anything at all goes wrong.
+pub(super) fn plaintext(
+    file: &mut (impl Read + Seek),
     identities: &Identities,
     ignore_mac: bool,
-) -> Option<Stream> {
-    let (block, meta, key) = key_from_end(&mut file, identities)?;
-    let mut recording = Recording::new(&mut file);
+) -> Option<Vec<u8>> {
+    let len = file.seek(SeekFrom::End(0)).ok()?;
+    let (block, meta, key) = key_from_end(file, identities)?;
     let mut walk = decrypting(&key, &meta);
-    let kept = yaml::transcribe(&mut recording, &mut walk, std::io::sink(), SOPS).ok()?;
-    let mac = walk.finish();
-    let digests = recording.finish().ok()?;
+    // The plaintext is shorter than the sealed file: one allocation, whose
+    // pages the system provides only as far as it is written. (Not
+    // `Zeroizing`: clearing it would touch every page of that capacity, and
+    // no plaintext tree is cleared either.)
+    let mut plain = Vec::with_capacity(usize::try_from(len).ok()?);
+    let kept = yaml::transcribe(file, &mut walk, &mut plain, SOPS).ok()?;
+    let computed = walk.finish();
     // The block read first must be the one that counts: the first
     // document's, as the whole file reads.
     if kept.first() != Some(&block) {
         return None;
     }
     if !ignore_mac {
-        super::verify_mac(&key, &meta, &mac).ok()?;
+        super::verify_mac(&key, &meta, &computed).ok()?;
     }
-    Some(Stream {
-        file: Box::new(file),
-        digests,
-        meta,
-        key,
-        mac,
-    })
-}
-
-impl Stream {
-    /// Reads the file again and writes its plaintext to `out` (buffer a
-    /// file or stdout) as each value is decrypted. Every byte is checked
-    /// against the first reading before it is used: a file changed in
-    /// between stops the writing with [`SecretsError::Changed`], having
-    /// written only plaintext that was verified.
-    pub fn write_to(mut self, out: &mut dyn std::io::Write) -> Result<(), SecretsError> {
-        self.file
-            .seek(SeekFrom::Start(0))
-            .map_err(SecretsError::Read)?;
-        let mut verified = Verified::new(&mut self.file, &self.digests);
-        let mut walk = decrypting(&self.key, &self.meta);
-        let written = yaml::transcribe(&mut verified, &mut walk, out, SOPS);
-        if verified.changed {
-            return Err(SecretsError::Changed);
-        }
-        match written {
-            Ok(_) if walk.finish() == self.mac => Ok(()),
-            Ok(_) => Err(SecretsError::Changed),
-            Err(ReadError::Write(e)) => Err(SecretsError::Write(e)),
-            Err(ReadError::Rewrite(e)) => Err(SecretsError::Walk(e)),
-            // The same bytes parsed the first time: reading them failed.
-            Err(ReadError::Parse(e)) => {
-                Err(SecretsError::Read(std::io::Error::other(e.to_string())))
-            }
-        }
-    }
+    Some(plain)
 }
 
 /// The `sops` entry of a file whose last top-level key it is (sops' own
@@ -244,16 +189,14 @@ cert: |
         open(&mut std::io::Cursor::new(sealed), identities, false)
     }
 
-    /// What the streamed writing writes, when it opens the file.
+    /// What the tree-less opening writes, when it opens the file.
     fn streamed(sealed: &[u8], identities: &Identities) -> Option<String> {
-        let stream = verify(std::io::Cursor::new(sealed.to_vec()), identities, false)?;
-        let mut out = Vec::new();
-        stream.write_to(&mut out).unwrap();
-        Some(String::from_utf8(out).unwrap())
+        let plain = plaintext(&mut std::io::Cursor::new(sealed), identities, false)?;
+        Some(String::from_utf8(plain).unwrap())
     }
 
     /// The shortcut's tree, and the usual way's (the in-place walk). The
-    /// streamed writing opens the same files, and writes exactly what
+    /// tree-less opening opens the same files, and writes exactly what
     /// writing the usual way's tree writes.
     fn both(sealed: &[u8], identities: &Identities) -> (Option<Tree>, Option<Tree>) {
         let usual = crate::secrets::file::OpenedFile::open(sealed, Format::Yaml, identities, false)
@@ -266,68 +209,6 @@ cert: |
             assert_eq!(Some(text), usual.as_ref().map(yaml::emit));
         }
         (shortcut, usual)
-    }
-
-    /// Bytes that another writer may change between two readings.
-    #[derive(Clone)]
-    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>, u64);
-
-    impl Read for Shared {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let bytes = self.0.borrow();
-            let mut rest = bytes.get(self.1 as usize..).unwrap_or_default();
-            let n = rest.read(buf)?;
-            self.1 += n as u64;
-            Ok(n)
-        }
-    }
-
-    impl Seek for Shared {
-        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-            let len = self.0.borrow().len() as u64;
-            self.1 = match to {
-                SeekFrom::Start(n) => n,
-                SeekFrom::End(d) => len.saturating_add_signed(d),
-                SeekFrom::Current(d) => self.1.saturating_add_signed(d),
-            };
-            Ok(self.1)
-        }
-    }
-
-    #[test]
-    fn a_file_changed_between_the_readings_writes_only_what_was_verified() {
-        let (ids, public) = identities();
-        let options = SealOptions {
-            recipients: vec![public],
-            ..Default::default()
-        };
-        // Several 64 KiB chunks of values.
-        let plain: String = (0..6000).map(|i| format!("key{i}: value {i}\n")).collect();
-        let sealed = seal(plain.as_bytes(), Format::Yaml, Format::Yaml, &options).unwrap();
-        let whole = streamed(&sealed, &ids).unwrap();
-        let bytes = std::rc::Rc::new(std::cell::RefCell::new(sealed.clone()));
-        let stream = verify(Shared(bytes.clone(), 0), &ids, false).unwrap();
-        // Another writer swaps two values' ciphertext in the second chunk.
-        let text = String::from_utf8(sealed).unwrap();
-        let at = text[100_000..].find("key3000:").unwrap() + 100_000;
-        let line = |from: usize| from..from + text[from..].find('\n').unwrap();
-        let first = line(at);
-        let second = line(first.end + 1);
-        let swapped = format!(
-            "{}{}\n{}{}",
-            &text[..first.start],
-            &text[second.clone()],
-            &text[first.clone()],
-            &text[second.end..]
-        );
-        *bytes.borrow_mut() = swapped.into_bytes();
-        let mut out = Vec::new();
-        let error = stream.write_to(&mut out).unwrap_err();
-        assert!(matches!(error, SecretsError::Changed), "{error}");
-        // What was written before the change came from verified bytes.
-        let out = String::from_utf8(out).unwrap();
-        assert!(whole.starts_with(&out) && out.len() < whole.len());
-        assert!(!out.contains("key3000"));
     }
 
     #[test]

@@ -75,9 +75,10 @@ pub(super) fn unseal(printer: &Printer, args: UnsealArgs) -> anyhow::Result<Outc
 }
 
 /// Opens and verifies one sealed file. A regular file is first read as it
-/// is parsed, each value decrypted as it is read (only the plaintext tree
-/// is held); when that does not apply, or fails, the file is read whole and
-/// opened the usual way, which also says exactly what is wrong with it.
+/// is parsed, each value decrypted as it is read (a whole YAML document
+/// straight into its plaintext text, no tree held); when that does not
+/// apply, or fails, the file is read whole and opened the usual way, which
+/// also says exactly what is wrong with it.
 fn prepare(
     file: &Path,
     args: &FormatArgs,

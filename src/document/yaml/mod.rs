@@ -46,11 +46,7 @@ pub fn parse_reader_with<R: Rewrite>(
     rewrite: &mut R,
 ) -> Result<Tree, ReadError<R::Error>> {
     let mut nodes = Nodes::default();
-    build(
-        Parser::new_from_fallible_iter(read::Utf8Chars::new(reader)),
-        rewrite,
-        &mut nodes,
-    )?;
+    build(Parser::new(read::Lines::new(reader)), rewrite, &mut nodes)?;
     Ok(Tree {
         documents: nodes.documents,
     })
@@ -72,7 +68,7 @@ pub fn transcribe<R: Rewrite, W: std::io::Write>(
 ) -> Result<Vec<Node>, ReadError<R::Error, std::io::Error>> {
     let mut transcriber = stream::Transcriber::new(sink, set_aside);
     build(
-        Parser::new_from_fallible_iter(read::Utf8Chars::new(reader)),
+        Parser::new(read::Lines::new(reader)),
         rewrite,
         &mut transcriber,
     )?;
