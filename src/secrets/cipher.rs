@@ -153,6 +153,36 @@ pub fn encrypt_with_iv(
 
 /// Splits `ENC[…]` text into its decoded parts.
 pub fn parse(text: &str) -> Result<Sealed, CipherError> {
+    let fields = fields(text)?;
+    let decode = |name, value: &str| {
+        STANDARD
+            .decode(value)
+            .map_err(|_| CipherError::BadField(name))
+    };
+    let sealed = Sealed {
+        data: decode("data", fields.data)?,
+        iv: decode("iv", fields.iv)?,
+        tag: decode("tag", fields.tag)?,
+        type_tag: fields.type_tag.to_owned(),
+    };
+    if sealed.iv.len() != 32 {
+        return Err(CipherError::BadField("iv"));
+    }
+    if sealed.tag.len() != 16 {
+        return Err(CipherError::BadField("tag"));
+    }
+    Ok(sealed)
+}
+
+/// The fields of `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`, still base64.
+struct Fields<'t> {
+    data: &'t str,
+    iv: &'t str,
+    tag: &'t str,
+    type_tag: &'t str,
+}
+
+fn fields(text: &str) -> Result<Fields<'_>, CipherError> {
     let inner = text
         .strip_prefix("ENC[AES256_GCM,")
         .and_then(|t| t.strip_suffix(']'))
@@ -172,47 +202,49 @@ pub fn parse(text: &str) -> Result<Sealed, CipherError> {
     let [Some(data), Some(iv), Some(tag), Some(type_tag)] = fields else {
         return Err(CipherError::Malformed);
     };
-    let decode = |name, value: &str| {
-        STANDARD
-            .decode(value)
-            .map_err(|_| CipherError::BadField(name))
-    };
-    let sealed = Sealed {
-        data: decode("data", data)?,
-        iv: decode("iv", iv)?,
-        tag: decode("tag", tag)?,
-        type_tag: type_tag.to_owned(),
-    };
-    if sealed.iv.len() != 32 {
-        return Err(CipherError::BadField("iv"));
+    Ok(Fields {
+        data,
+        iv,
+        tag,
+        type_tag,
+    })
+}
+
+/// Decodes base64 `value` into exactly `N` bytes.
+fn decode_exact<const N: usize>(name: &'static str, value: &str) -> Result<[u8; N], CipherError> {
+    // Room for what a longer value would decode to, so a wrong length is
+    // told apart from a bad encoding by the count, not by an error.
+    let mut buffer = [0u8; 64];
+    match STANDARD.decode_slice(value, &mut buffer) {
+        Ok(n) if n == N => Ok(buffer[..N].try_into().expect("N bytes")),
+        _ => Err(CipherError::BadField(name)),
     }
-    if sealed.tag.len() != 16 {
-        return Err(CipherError::BadField("tag"));
-    }
-    Ok(sealed)
 }
 
 /// Decrypts `ENC[…]` text, checking it belongs at `aad`.
 pub fn decrypt(key: &DataKey, text: &str, aad: &[u8]) -> Result<(Opened, [u8; 32]), CipherError> {
-    let sealed = parse(text)?;
-    let mut buffer = Zeroizing::new(sealed.data);
+    // The same checks as `parse`, with the IV and tag decoded in place:
+    // this runs once per value of every file opened.
+    let fields = fields(text)?;
+    let mut buffer = Zeroizing::new(
+        STANDARD
+            .decode(fields.data)
+            .map_err(|_| CipherError::BadField("data"))?,
+    );
+    let iv: [u8; 32] = decode_exact("iv", fields.iv)?;
+    let tag: [u8; 16] = decode_exact("tag", fields.tag)?;
     key.cipher()
         .decrypt_in_place_detached(
-            Nonce::<U32>::from_slice(&sealed.iv),
+            Nonce::<U32>::from_slice(&iv),
             aad,
             &mut buffer,
-            Tag::from_slice(&sealed.tag),
+            Tag::from_slice(&tag),
         )
         .map_err(|_| CipherError::Authentication)?;
-    let iv: [u8; 32] = sealed
-        .iv
-        .as_slice()
-        .try_into()
-        .map_err(|_| CipherError::BadField("iv"))?;
     Ok((
         Opened {
             plaintext: buffer,
-            type_tag: sealed.type_tag,
+            type_tag: fields.type_tag.to_owned(),
         },
         iv,
     ))

@@ -12,6 +12,7 @@
 use crate::document::rewrite::{IoSink, Rewrite, Sink, Unchanged, WriteError};
 use crate::document::{Comment, Item, Map, Node, Scalar, SeqItem, Tree};
 
+use super::out::Out;
 use super::text::{quote_if_needed, scalar_text};
 
 /// Writes every document of `tree` to `sink` (wrap a file in a
@@ -425,92 +426,6 @@ impl Writer<String> {
         }
     }
 }
-
-/// The text written so far, as far as layout needs to know it.
-struct Out<S> {
-    sink: S,
-    /// The last line's newline is held back, so an inline comment can still
-    /// join that line.
-    newline_held: bool,
-    /// List items whose `- ` is not written yet (the indent of the first,
-    /// and how many): the dashes take the place of the next line's
-    /// indentation, so `- key: v` shares the line of the item's first key.
-    dashes: Option<(usize, usize)>,
-}
-
-impl<S: Sink> Out<S> {
-    fn new(sink: S) -> Self {
-        Self {
-            sink,
-            newline_held: false,
-            dashes: None,
-        }
-    }
-
-    fn put(&mut self, text: &str) -> std::io::Result<()> {
-        if self.newline_held {
-            self.newline_held = false;
-            self.sink.put("\n")?;
-        }
-        self.sink.put(text)
-    }
-
-    /// Ends the current line.
-    fn newline(&mut self) -> std::io::Result<()> {
-        if self.newline_held {
-            self.sink.put("\n")?;
-        }
-        self.newline_held = true;
-        Ok(())
-    }
-
-    /// `text` and a line end.
-    fn line(&mut self, text: &str) -> std::io::Result<()> {
-        self.put(text)?;
-        self.newline()
-    }
-
-    /// Indentation, or the pending `- ` of list items in its place.
-    fn pad(&mut self, indent: usize) -> std::io::Result<()> {
-        let mut left = indent;
-        if let Some((first, count)) = self.dashes.take() {
-            self.spaces(first)?;
-            for _ in 0..count {
-                self.put("- ")?;
-            }
-            left = indent.saturating_sub(first + 2 * count);
-        }
-        self.spaces(left)
-    }
-
-    fn spaces(&mut self, n: usize) -> std::io::Result<()> {
-        let mut left = n;
-        while left > 0 {
-            let n = left.min(SPACES.len());
-            self.put(&SPACES[..n])?;
-            left -= n;
-        }
-        Ok(())
-    }
-
-    /// A list item's dash at `indent`, written with the item's first line.
-    fn dash(&mut self, indent: usize) {
-        self.dashes = Some(match self.dashes {
-            Some((first, count)) => (first, count + 1),
-            None => (indent, 1),
-        });
-    }
-
-    fn finish(mut self) -> std::io::Result<S> {
-        if self.newline_held {
-            self.sink.put("\n")?;
-        }
-        Ok(self.sink)
-    }
-}
-
-/// Indentation without allocating a string per line.
-const SPACES: &str = "                                                                                                                                ";
 
 /// Writes a multi-line string as a literal block (`indicator` plus
 /// indented lines) when its text can be carried exactly that way; false
