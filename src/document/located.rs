@@ -189,7 +189,7 @@ impl Builder {
                 _ => return Err(at(mark, "unbalanced sequence")),
             },
             Event::Scalar(value, style, anchor, tag) => {
-                let scalar = super::yaml::resolve(value, style, tag.as_deref());
+                let scalar = super::yaml::resolve(&value, style, tag.as_deref());
                 self.complete(
                     Located {
                         pos: mark.into(),

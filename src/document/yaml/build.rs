@@ -192,7 +192,7 @@ impl<'r, R: Rewrite, T: Target> Builder<'r, R, T> {
                 _ => return Err(at(&mark, "unbalanced sequence").into()),
             },
             Event::Scalar(value, style, anchor, tag) => {
-                let mut scalar = resolve(value, style, tag.as_deref());
+                let mut scalar = resolve(&value, style, tag.as_deref());
                 if self.list_comment(&scalar)? {
                     return Ok(());
                 }

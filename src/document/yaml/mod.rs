@@ -2,8 +2,6 @@
 //! writer ([`write`]) that quotes every scalar a YAML 1.1 or 1.2 reader could
 //! retype.
 
-use std::borrow::Cow;
-
 use granit_parser::{Marker, Parser, ScalarStyle, Tag};
 
 use super::ParseError;
@@ -138,48 +136,46 @@ pub(super) fn scalar_key(scalar: &Scalar) -> String {
 }
 
 /// Resolves a scalar with the YAML 1.2 core schema, as go-yaml v3 (sops) does:
-/// `yes`/`on` are strings; timestamps stay strings.
-/// Takes the parser's text by value: a reader's scalars arrive owned, and
-/// a string scalar keeps that allocation instead of copying it.
-pub(super) fn resolve(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Scalar {
+/// `yes`/`on` are strings; timestamps stay strings. Strings are copied even
+/// when the parser's own is at hand: the copy is exactly as long as the
+/// text, the parser's has room to grow, and a tree holds many of them.
+pub(super) fn resolve(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Scalar {
     if let Some(tag) = tag {
         if tag.is_yaml_core_schema() {
             let typed = match tag.suffix() {
-                "int" => parse_int(&value).map(Scalar::Int),
-                "float" => parse_float(&value)
+                "str" => Some(Scalar::Str(value.to_owned())),
+                "int" => parse_int(value).map(Scalar::Int),
+                "float" => parse_float(value)
                     .or_else(|| value.parse().ok())
                     .map(Scalar::Float),
-                "bool" => parse_bool(&value).map(Scalar::Bool),
+                "bool" => parse_bool(value).map(Scalar::Bool),
                 "null" => Some(Scalar::Null),
                 _ => None,
             };
-            return typed.unwrap_or_else(|| Scalar::Str(value.into_owned()));
+            return typed.unwrap_or_else(|| Scalar::Str(value.to_owned()));
         }
-        return Scalar::Str(value.into_owned());
+        return Scalar::Str(value.to_owned());
     }
     if style != ScalarStyle::Plain {
-        return Scalar::Str(value.into_owned());
+        return Scalar::Str(value.to_owned());
     }
-    plain_typed(&value).unwrap_or_else(|| Scalar::Str(value.into_owned()))
+    resolve_plain(value)
 }
 
-#[cfg(test)]
 fn resolve_plain(value: &str) -> Scalar {
-    resolve(Cow::Borrowed(value), ScalarStyle::Plain, None)
-}
-
-/// A plain scalar that is not a string: null, a bool, an int or a float.
-fn plain_typed(value: &str) -> Option<Scalar> {
     if matches!(value, "" | "~" | "null" | "Null" | "NULL") {
-        return Some(Scalar::Null);
+        return Scalar::Null;
     }
     if let Some(b) = parse_bool(value) {
-        return Some(Scalar::Bool(b));
+        return Scalar::Bool(b);
     }
     if let Some(i) = parse_int(value) {
-        return Some(Scalar::Int(i));
+        return Scalar::Int(i);
     }
-    parse_float(value).map(Scalar::Float)
+    if let Some(f) = parse_float(value) {
+        return Scalar::Float(f);
+    }
+    Scalar::Str(value.to_owned())
 }
 
 fn parse_bool(value: &str) -> Option<bool> {
