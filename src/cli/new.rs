@@ -94,9 +94,12 @@ pub(super) fn run(session: &Session, args: NewArgs) -> anyhow::Result<Outcome> {
     let key_file = crate::secrets::keys::IdentitySources::from_environment(Vec::new())
         .default_key_file()
         .map(Path::to_owned);
-    let own_key = key_file
-        .as_deref()
-        .and_then(crate::secrets::keys::first_public_key);
+    // The key file is read only when a recipient is missing.
+    let own_key = || {
+        key_file
+            .as_deref()
+            .and_then(crate::secrets::keys::first_public_key)
+    };
     let (own_key, dev_identity) = match generate::fallback_key(&template, &mut answers, own_key) {
         Some(generate::FallbackKey::Own(public_key)) => (Some(public_key), None),
         Some(generate::FallbackKey::New(dev)) => (None, Some(dev)),

@@ -74,12 +74,13 @@ pub enum FallbackKey {
 }
 
 /// When the template seals files and its recipients variable is empty,
-/// answers it with `own` (the public key of the user's identity in the
-/// default SOPS key file, when there is one), or else with a new identity.
+/// answers it with `own()` (the public key of the user's identity in the
+/// default SOPS key file, when there is one; asked only then), or else with
+/// a new identity.
 pub fn fallback_key(
     template: &Template,
     answers: &mut Answers,
-    own: Option<String>,
+    own: impl FnOnce() -> Option<String>,
 ) -> Option<FallbackKey> {
     let seal = template.manifest.seal.as_ref()?;
     let empty = answers
@@ -90,7 +91,7 @@ pub fn fallback_key(
     if !empty {
         return None;
     }
-    let (key, public_key) = match own {
+    let (key, public_key) = match own() {
         Some(public_key) => (FallbackKey::Own(public_key.clone()), public_key),
         None => {
             let (identity, public_key) = crate::secrets::keys::generate_identity();

@@ -1048,6 +1048,20 @@ fn a_local_template_keeps_secrets_out_and_skips_empty_names() {
         .code(2)
         .stderr(predicate::str::contains("it is not shown"))
         .stderr(predicate::str::contains("Hunter2").not());
+    // Nor is a value given under a mistyped name, which may be a secret too.
+    s.cmd()
+        .args([
+            "new",
+            "other",
+            "--template",
+            "./mini",
+            "--set",
+            "tokn=Hunter2",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `token`?"))
+        .stderr(predicate::str::contains("Hunter2").not());
     assert!(!s.work().join("other").exists());
 }
 
