@@ -163,7 +163,7 @@ pub fn prepare_seal(
 /// together; other formats are read whole first. A YAML parse error says
 /// where the parser stopped; [`prepare_seal`] on the text gives the exact place.
 pub fn prepare_seal_from(
-    mut reader: impl std::io::Read,
+    mut reader: impl std::io::Read + Send,
     format: Format,
     output: Format,
     options: &SealOptions,
@@ -280,7 +280,7 @@ pub fn prepare_unseal(
 /// then [`prepare_unseal`] on the whole text opens it, or says exactly what
 /// is wrong with it.
 pub fn prepare_unseal_from(
-    mut file: impl std::io::Read + std::io::Seek,
+    mut file: impl std::io::Read + std::io::Seek + Send,
     format: Format,
     output: Format,
     identities: &Identities,

@@ -35,7 +35,7 @@ const SOPS: &str = "sops";
 /// The metadata block at the end of `file`, read and its data key
 /// unwrapped; the file is then at its start.
 fn key_from_end(
-    file: &mut (impl Read + Seek),
+    file: &mut (impl Read + Seek + Send),
     identities: &Identities,
 ) -> Option<(Node, Metadata, DataKey)> {
     let block = metadata_at_end(file)?;
@@ -57,7 +57,7 @@ fn decrypting<'k>(key: &'k DataKey, meta: &'k Metadata) -> Walk<'k> {
 /// shortcut does not apply or anything at all goes wrong (then open it the
 /// usual way).
 pub(super) fn open(
-    file: &mut (impl Read + Seek),
+    file: &mut (impl Read + Seek + Send),
     identities: &Identities,
     ignore_mac: bool,
 ) -> Option<Tree> {
@@ -81,7 +81,7 @@ pub(super) fn open(
 /// gives, verifying the MAC unless `ignore_mac`; `None` when the shortcut
 /// does not apply or anything at all goes wrong.
 pub(super) fn plaintext(
-    file: &mut (impl Read + Seek),
+    file: &mut (impl Read + Seek + Send),
     identities: &Identities,
     ignore_mac: bool,
 ) -> Option<Vec<u8>> {

@@ -2,7 +2,7 @@
 //! writer ([`write`]) that quotes every scalar a YAML 1.1 or 1.2 reader could
 //! retype.
 
-use granit_parser::{Marker, Parser, ScalarStyle, Tag};
+use granit_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 
 use super::ParseError;
 use super::rewrite::{Rewrite, Unchanged};
@@ -33,7 +33,7 @@ pub fn parse(text: &str) -> Result<Tree, ParseError> {
 /// memory, so the text and the tree are never held together (sealing a large
 /// file). A little slower on long scalars; I/O and UTF-8 errors are reported
 /// where the parser stopped, so read the text again for an exact position.
-pub fn parse_reader(reader: impl std::io::Read) -> Result<Tree, ParseError> {
+pub fn parse_reader(reader: impl std::io::Read + Send) -> Result<Tree, ParseError> {
     unchanged(parse_reader_with(reader, &mut Unchanged))
 }
 
@@ -43,11 +43,16 @@ pub fn parse_reader(reader: impl std::io::Read) -> Result<Tree, ParseError> {
 /// value as it is read, so neither the sealed text nor its ciphertext is
 /// ever held. Aliases are refused: their copies would not be seen.
 pub fn parse_reader_with<R: Rewrite>(
-    reader: impl std::io::Read,
+    reader: impl std::io::Read + Send,
     rewrite: &mut R,
 ) -> Result<Tree, ReadError<R::Error>> {
     let mut nodes = Nodes::default();
-    build(Parser::new(read::Lines::new(reader)), rewrite, &mut nodes)?;
+    if R::ACTIVE {
+        build_beside(reader, rewrite, &mut nodes)?;
+    } else {
+        // Building a tree alone is too little work to hand over.
+        build(Parser::new(read::Lines::new(reader)), rewrite, &mut nodes)?;
+    }
     Ok(Tree {
         documents: nodes.documents,
     })
@@ -62,17 +67,13 @@ pub fn parse_reader_with<R: Rewrite>(
 /// values are returned, one per document that has one. Keys are not kept,
 /// so a key whose hash repeats one seen in the same map counts as repeated.
 pub fn transcribe<R: Rewrite, W: std::io::Write>(
-    reader: impl std::io::Read,
+    reader: impl std::io::Read + Send,
     rewrite: &mut R,
     sink: W,
     set_aside: &str,
 ) -> Result<Vec<Node>, ReadError<R::Error, std::io::Error>> {
     let mut transcriber = stream::Transcriber::new(sink, set_aside);
-    build(
-        Parser::new(read::Lines::new(reader)),
-        rewrite,
-        &mut transcriber,
-    )?;
+    build_beside(reader, rewrite, &mut transcriber)?;
     transcriber.finish().map_err(ReadError::Write)
 }
 
@@ -117,6 +118,62 @@ where
         builder.event(event, span.start)?;
     }
     Ok(())
+}
+
+/// Events parsed per hand-over from the parsing thread.
+const BATCH: usize = 256;
+
+/// Batches waiting between the threads. With [`BATCH`], this bounds what
+/// is held in flight to about a thousand events (more would show in peak
+/// memory; fewer, in hand-overs).
+const BATCHES_AHEAD: usize = 2;
+
+/// An event and where it starts, or the error that ended parsing.
+type Parsed = Result<(Event<'static>, Marker), ParseError>;
+
+/// Like [`build`], for text read from `reader`: the parser runs on a thread
+/// of its own and hands events over in batches, so reading and scanning
+/// (most of the work) go on beside building and rewriting (decrypting,
+/// writing). Events arrive in order and parsing stops at the first error,
+/// so the outcome is exactly [`build`]'s.
+fn build_beside<R, T>(
+    reader: impl std::io::Read + Send,
+    rewrite: &mut R,
+    target: &mut T,
+) -> Result<(), ReadError<R::Error, T::Error>>
+where
+    R: Rewrite,
+    T: Target,
+{
+    let (batches, received) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(BATCHES_AHEAD);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            for next in Parser::new(read::Lines::new(reader)) {
+                let failed = next.is_err();
+                batch.push(
+                    next.map(|(event, span)| (event, span.start))
+                        .map_err(|e| at(e.marker(), e.info())),
+                );
+                if batch.len() == BATCH || failed {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    // A closed channel: the builder stopped, so stop too.
+                    if batches.send(full).is_err() || failed {
+                        return;
+                    }
+                }
+            }
+            let _ = batches.send(batch);
+        });
+        let mut builder = Builder::new(rewrite, target);
+        for batch in received {
+            for parsed in batch {
+                let (event, start) = parsed?;
+                builder.event(event, start)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 pub(super) fn at(marker: &Marker, message: impl Into<String>) -> ParseError {
@@ -387,6 +444,56 @@ mod tests {
         for f in [1.0, 0.5, 1e20, -2.5e-7, 1234.5678] {
             let text = float_text(f);
             assert_eq!(resolve_plain(&text), Scalar::Float(f), "{text}");
+        }
+    }
+
+    /// Refuses the `n`th scalar it sees.
+    struct RefuseNth(usize);
+
+    impl Rewrite for RefuseNth {
+        type Error = String;
+
+        fn scalar(&mut self, scalar: &Scalar) -> Result<Option<Scalar>, String> {
+            self.0 = self.0.checked_sub(1).ok_or("no more")?;
+            if self.0 == 0 {
+                return Err(format!("refused {scalar:?}"));
+            }
+            Ok(None)
+        }
+    }
+
+    #[test]
+    fn a_rewrite_that_fails_early_stops_the_parsing_thread() {
+        // Far more events than the batches in flight: the parser is blocked
+        // handing over when the builder gives up, and must stop too.
+        let text: String = (0..200_000).map(|i| format!("k{i}: v{i}\n")).collect();
+        let mut refuse = RefuseNth(3);
+        let err = parse_reader_with(text.as_bytes(), &mut refuse).unwrap_err();
+        assert!(
+            matches!(&err, ReadError::Rewrite(m) if m.contains("v2")),
+            "{err:?}"
+        );
+        let mut refuse = RefuseNth(3);
+        let err = transcribe(text.as_bytes(), &mut refuse, std::io::sink(), "sops").unwrap_err();
+        assert!(
+            matches!(&err, ReadError::Rewrite(m) if m.contains("v2")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn read_on_a_thread_the_tree_and_errors_are_the_texts() {
+        let long: String = (0..5_000)
+            .map(|i| format!("k{i}: [v{i}, {{x: {i}}}]\n"))
+            .collect();
+        for text in [
+            long.clone(),
+            format!("{long}bad: [1, 2\n"),
+            format!("{long}k7: dup\n"),
+            String::new(),
+            "a: 1\n---\nb: 2\n".to_owned(),
+        ] {
+            assert_eq!(parse_reader(text.as_bytes()), parse(&text));
         }
     }
 }

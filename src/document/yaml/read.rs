@@ -64,6 +64,14 @@ impl<R: std::io::Read> Lines<R> {
         lines
     }
 
+    /// The first byte of the text the parser sees. It says whether the
+    /// next character is ASCII, and if so which; every `next_is_` test looks
+    /// at nothing else.
+    #[inline]
+    fn next_byte(&self) -> Option<u8> {
+        self.text.as_bytes()[..self.end].get(self.position).copied()
+    }
+
     /// The text the parser sees.
     fn window(&self) -> StrInput<'_> {
         StrInput::new(&self.text[self.position..self.end])
@@ -81,7 +89,16 @@ impl<R: std::io::Read> Lines<R> {
 
     /// Makes the window hold at least `bytes` bytes past the position, in
     /// whole lines, or all that is left of the input.
+    #[inline]
     fn fill(&mut self, bytes: usize) {
+        // Checked after every step the parser takes; reading is rare.
+        if self.end - self.position < bytes && !self.finished {
+            self.refill(bytes);
+        }
+    }
+
+    #[inline(never)]
+    fn refill(&mut self, bytes: usize) {
         while self.end - self.position < bytes && !self.finished {
             // What was consumed goes; what is left moves to the front.
             if self.position > 0 {
@@ -173,7 +190,14 @@ impl<R: std::io::Read> Input for Lines<R> {
     }
 
     fn skip(&mut self) {
-        self.consume(|w| w.skip());
+        // Most steps are over one ASCII character.
+        match self.next_byte() {
+            Some(byte) if byte.is_ascii() => {
+                self.position += 1;
+                self.fill(AHEAD);
+            }
+            _ => self.consume(|w| w.skip()),
+        }
     }
 
     fn skip_n(&mut self, count: usize) {
@@ -184,7 +208,10 @@ impl<R: std::io::Read> Input for Lines<R> {
     }
 
     fn peek(&self) -> char {
-        self.window().peek()
+        match self.next_byte() {
+            Some(byte) if byte.is_ascii() => char::from(byte),
+            _ => self.window().peek(),
+        }
     }
 
     fn peek_nth(&self, n: usize) -> char {
@@ -231,31 +258,34 @@ impl<R: std::io::Read> Input for Lines<R> {
     }
 
     fn next_is_blank_or_break(&self) -> bool {
-        self.window().next_is_blank_or_break()
+        matches!(self.next_byte(), Some(b' ' | b'\t' | b'\n' | b'\r'))
     }
 
     fn next_is_blank_or_breakz(&self) -> bool {
-        self.window().next_is_blank_or_breakz()
+        matches!(
+            self.next_byte(),
+            None | Some(b' ' | b'\t' | 0 | b'\n' | b'\r')
+        )
     }
 
     fn next_is_blank(&self) -> bool {
-        self.window().next_is_blank()
+        matches!(self.next_byte(), Some(b' ' | b'\t'))
     }
 
     fn next_is_break(&self) -> bool {
-        self.window().next_is_break()
+        matches!(self.next_byte(), Some(b'\n' | b'\r'))
     }
 
     fn next_is_breakz(&self) -> bool {
-        self.window().next_is_breakz()
+        matches!(self.next_byte(), None | Some(0 | b'\n' | b'\r'))
     }
 
     fn next_is_z(&self) -> bool {
-        self.window().next_is_z()
+        self.next_byte().is_none()
     }
 
     fn next_is_flow(&self) -> bool {
-        self.window().next_is_flow()
+        matches!(self.next_byte(), Some(b',' | b'[' | b']' | b'{' | b'}'))
     }
 
     fn next_is_digit(&self) -> bool {
