@@ -179,8 +179,9 @@ impl OpenedFile {
     }
 
     /// The MAC goes in the `sops` block, which YAML writes after the values
-    /// of each document (there may be several), so it is computed first, in
-    /// a pass that only hashes; then every value is encrypted as it is written.
+    /// of each document. With one document, the encrypting walk has hashed
+    /// every value by then; with several, the MAC is computed first, in a
+    /// pass that only hashes. Every value is encrypted as it is written.
     fn write_sealed(
         &mut self,
         output: Format,
@@ -197,12 +198,36 @@ impl OpenedFile {
         {
             return Err(SecretsError::Reserved);
         }
+        if output == Format::Yaml {
+            let mut walk = Walk::new(
+                &self.key,
+                &self.meta.rule,
+                Direction::Encrypt,
+                self.meta.mac_only_encrypted,
+            )
+            .reusing_ivs(&self.ivs);
+            let trailer = |walk: &mut Walk<'_>| {
+                let meta = self
+                    .stamped(&walk.mac_so_far())
+                    .map_err(super::metadata_error)?;
+                Ok(Item::Entry("sops".into(), Node::Map(meta.to_map())))
+            };
+            let written = crate::document::yaml::write_then_trailer(
+                &self.tree, &mut *out, &mut walk, trailer,
+            );
+            if let Some(written) = written {
+                return written.map_err(|e| match e {
+                    WriteError::Io(e) => SecretsError::Write(e),
+                    WriteError::Rewrite(e) => SecretsError::Walk(e),
+                });
+            }
+        }
         let mac = Walk::mac(
             &mut self.tree,
             &self.meta.rule,
             self.meta.mac_only_encrypted,
         )?;
-        let meta = self.stamped(&mac)?;
+        let meta = self.stamped(&mac).map_err(super::walk_free)?;
         let walk = Walk::new(
             &self.key,
             &self.meta.rule,
@@ -234,7 +259,7 @@ impl OpenedFile {
     }
 
     /// The metadata for a sealing now, with `mac` encrypted into it.
-    fn stamped(&self, mac: &str) -> Result<Metadata, SecretsError> {
+    fn stamped(&self, mac: &str) -> Result<Metadata, cipher::CipherError> {
         let mut meta = self.meta.clone();
         meta.lastmodified = metadata::now();
         meta.mac = cipher::encrypt(
@@ -242,8 +267,7 @@ impl OpenedFile {
             mac.as_bytes(),
             "str",
             metadata::mac_aad(&meta.lastmodified).as_bytes(),
-        )
-        .map_err(super::walk_free)?;
+        )?;
         meta.version = metadata::SOPS_FORMAT_VERSION.to_owned();
         Ok(meta)
     }

@@ -516,10 +516,15 @@ pub(crate) fn verify_mac(
 
 /// A cipher failure outside any value (random source, MAC) as a walk error.
 pub(crate) fn walk_free(e: cipher::CipherError) -> SecretsError {
-    SecretsError::Walk(WalkError {
+    SecretsError::Walk(metadata_error(e))
+}
+
+/// A failure encrypting or decrypting the metadata (the MAC), not a value.
+pub(crate) fn metadata_error(e: cipher::CipherError) -> WalkError {
+    WalkError {
         path: "(metadata)".into(),
         problem: e.into(),
-    })
+    }
 }
 
 /// The node at `path`, or an error naming the closest key that exists.

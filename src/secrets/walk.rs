@@ -189,11 +189,12 @@ impl<'a> Walk<'a> {
 
     /// The MAC of the values seen so far.
     pub fn finish(self) -> String {
-        self.mac
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect()
+        hex_upper(&self.mac.finalize())
+    }
+
+    /// The MAC of the values seen so far, the walk going on.
+    pub fn mac_so_far(&self) -> String {
+        hex_upper(&self.mac.clone().finalize())
     }
 
     /// The data key; encrypting and decrypting walks have one.
@@ -546,6 +547,11 @@ fn parse_go_float(text: &str) -> Option<f64> {
         "nan" => Some(f64::NAN),
         _ => text.parse().ok(),
     }
+}
+
+/// Bytes as upper-case hex, as sops writes its MAC.
+fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 #[cfg(test)]

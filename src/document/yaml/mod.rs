@@ -17,7 +17,7 @@ mod text;
 mod write;
 use build::Builder;
 use target::{Nodes, Target};
-pub use write::{emit, emit_document, emit_node, emit_sequence, write};
+pub use write::{emit, emit_document, emit_node, emit_sequence, write, write_then_trailer};
 
 /// Reads every document of a YAML stream; each must be a mapping.
 pub fn parse(text: &str) -> Result<Tree, ParseError> {
