@@ -312,12 +312,23 @@ fn sops_opens_a_sealed_file_of_one_and_of_several_documents() {
     for text in ["a: one\nb: [1, 2]\n", "a: one\n---\nb: two\n---\nc: [3]\n"] {
         std::fs::write(s.work().join("docs.yaml"), text).unwrap();
         s.cmd()
-            .args(["secrets", "seal", "docs.yaml", "--in-place", "--age", &public])
+            .args([
+                "secrets",
+                "seal",
+                "docs.yaml",
+                "--in-place",
+                "--age",
+                &public,
+            ])
             .assert()
             .success();
         let plain = run_ok(sops_cmd(&s).args(["-d", "docs.yaml"]));
         let plain = String::from_utf8(plain).unwrap();
-        assert_eq!(plain.matches("---").count(), text.matches("---").count(), "{plain}");
+        assert_eq!(
+            plain.matches("---").count(),
+            text.matches("---").count(),
+            "{plain}"
+        );
         for value in ["one", "two", "3"].into_iter().filter(|v| text.contains(v)) {
             assert!(plain.contains(value), "{value} missing:\n{plain}");
         }
