@@ -110,7 +110,11 @@ pub(super) fn run(session: &Session, args: GateArgs) -> anyhow::Result<Outcome> 
         indicatif::ProgressStyle::with_template("{spinner} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
-    bar.enable_steady_tick(Duration::from_millis(200));
+    // The ticker is a thread of its own; a hidden bar (no terminal, -o json)
+    // needs none.
+    if !bar.is_hidden() {
+        bar.enable_steady_tick(Duration::from_millis(200));
+    }
     bar.set_message(format!("measuring {} metrics", spec.metrics.len()));
     let outcome = {
         // The first Ctrl-C ends the analysis and still reports it.
