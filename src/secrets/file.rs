@@ -198,29 +198,18 @@ impl OpenedFile {
         {
             return Err(SecretsError::Reserved);
         }
-        if output == Format::Yaml {
-            let mut walk = Walk::new(
-                &self.key,
-                &self.meta.rule,
-                Direction::Encrypt,
-                self.meta.mac_only_encrypted,
-            )
-            .reusing_ivs(&self.ivs);
+        if output == Format::Yaml
+            && let [doc] = self.tree.documents.as_slice()
+        {
+            let mut walk = self.encrypting_walk();
             let trailer = |walk: &mut Walk<'_>| {
                 let meta = self
                     .stamped(&walk.mac_so_far())
                     .map_err(super::metadata_error)?;
-                Ok(Item::Entry("sops".into(), Node::Map(meta.to_map())))
+                Ok(sops_entry(&meta))
             };
-            let written = crate::document::yaml::write_then_trailer(
-                &self.tree, &mut *out, &mut walk, trailer,
-            );
-            if let Some(written) = written {
-                return written.map_err(|e| match e {
-                    WriteError::Io(e) => SecretsError::Write(e),
-                    WriteError::Rewrite(e) => SecretsError::Walk(e),
-                });
-            }
+            return crate::document::yaml::write_then_trailer(doc, out, &mut walk, trailer)
+                .map_err(sealed_write_error);
         }
         let mac = Walk::mac(
             &mut self.tree,
@@ -228,22 +217,10 @@ impl OpenedFile {
             self.meta.mac_only_encrypted,
         )?;
         let meta = self.stamped(&mac).map_err(super::walk_free)?;
-        let walk = Walk::new(
-            &self.key,
-            &self.meta.rule,
-            Direction::Encrypt,
-            self.meta.mac_only_encrypted,
-        )
-        .reusing_ivs(&self.ivs);
         if output == Format::Yaml {
-            let mut walk = walk;
-            let trailer = Item::Entry("sops".into(), Node::Map(meta.to_map()));
-            crate::document::yaml::write(&self.tree, out, &mut walk, Some(&trailer)).map_err(
-                |e| match e {
-                    WriteError::Io(e) => SecretsError::Write(e),
-                    WriteError::Rewrite(e) => SecretsError::Walk(e),
-                },
-            )?;
+            let mut walk = self.encrypting_walk();
+            crate::document::yaml::write(&self.tree, out, &mut walk, Some(&sops_entry(&meta)))
+                .map_err(sealed_write_error)?;
             debug_assert_eq!(walk.finish(), mac, "both passes hash the same values");
             return Ok(());
         }
@@ -252,10 +229,22 @@ impl OpenedFile {
         } else {
             self.tree.clone()
         };
-        walk.run(&mut tree)?;
+        self.encrypting_walk().run(&mut tree)?;
         super::attach_metadata(&mut tree, &meta);
         out.write_all(&super::write(&tree, output, true)?)
             .map_err(SecretsError::Write)
+    }
+
+    /// A walk that encrypts with the file's data key, reusing the IV of
+    /// every value that did not change.
+    fn encrypting_walk(&self) -> Walk<'_> {
+        Walk::new(
+            &self.key,
+            &self.meta.rule,
+            Direction::Encrypt,
+            self.meta.mac_only_encrypted,
+        )
+        .reusing_ivs(&self.ivs)
     }
 
     /// The metadata for a sealing now, with `mac` encrypted into it.
@@ -574,5 +563,18 @@ impl IfEmpty for String {
         } else {
             self
         }
+    }
+}
+
+/// The `sops` entry a sealed YAML document ends with.
+fn sops_entry(meta: &Metadata) -> Item {
+    Item::Entry("sops".into(), Node::Map(meta.to_map()))
+}
+
+/// Writing sealed YAML failed: in the output, or encrypting a value.
+fn sealed_write_error(e: WriteError<super::walk::WalkError>) -> SecretsError {
+    match e {
+        WriteError::Io(e) => SecretsError::Write(e),
+        WriteError::Rewrite(e) => SecretsError::Walk(e),
     }
 }

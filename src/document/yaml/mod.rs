@@ -297,6 +297,16 @@ mod tests {
     use super::*;
     use crate::document::{Item, Node};
 
+    /// A document of one entry, `k`, holding the string `s`.
+    fn one_string(s: &str) -> Tree {
+        Tree {
+            documents: vec![vec![Item::Entry(
+                "k".into(),
+                Node::Scalar(Scalar::Str(s.into())),
+            )]],
+        }
+    }
+
     fn round_trip(text: &str) -> String {
         emit(&parse(text).unwrap())
     }
@@ -356,12 +366,7 @@ mod tests {
             "@x",
             "true",
         ] {
-            let tree = Tree {
-                documents: vec![vec![Item::Entry(
-                    "k".into(),
-                    Node::Scalar(Scalar::Str(s.into())),
-                )]],
-            };
+            let tree = one_string(s);
             let text = emit(&tree);
             assert_eq!(parse(&text).unwrap(), tree, "{s:?} -> {text}");
             assert!(text.contains('"'), "{s:?} should be quoted: {text}");
@@ -376,12 +381,7 @@ mod tests {
             "a\n\nb\n\n",
             "-----BEGIN X-----\nabc\n-----END X-----\n",
         ] {
-            let tree = Tree {
-                documents: vec![vec![Item::Entry(
-                    "k".into(),
-                    Node::Scalar(Scalar::Str(s.into())),
-                )]],
-            };
+            let tree = one_string(s);
             let text = emit(&tree);
             assert!(text.starts_with("k: |"), "{text}");
             assert_eq!(parse(&text).unwrap(), tree, "{s:?} -> {text}");

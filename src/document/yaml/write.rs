@@ -31,36 +31,29 @@ pub fn write<W: std::io::Write, R: Rewrite>(
     Ok(())
 }
 
-/// Like [`write`] for a tree of one document, with the trailer made only
-/// once every value has passed through `rewrite`: sealing puts the MAC its
-/// encrypting walk computed while writing into the `sops` block, with no
-/// hashing pass first. A tree of several documents writes nothing and
-/// gives `None` (each document's trailer is due before the last values are
-/// seen; use [`write`]).
+/// Like [`write`] for one document, with the trailer made only once every
+/// value has passed through `rewrite`: sealing puts the MAC its encrypting
+/// walk computed while writing into the `sops` block, with no hashing pass
+/// first. (With several documents, each one's trailer is due before the
+/// last values are seen; use [`write`].)
 pub fn write_then_trailer<W, R, F>(
-    tree: &Tree,
+    doc: &Map,
     sink: W,
     rewrite: &mut R,
     trailer: F,
-) -> Option<Result<(), WriteError<R::Error>>>
+) -> Result<(), WriteError<R::Error>>
 where
     W: std::io::Write,
     R: Rewrite,
     F: FnOnce(&mut R) -> Result<Item, R::Error>,
 {
-    let [doc] = tree.documents.as_slice() else {
-        return None;
-    };
     let mut writer = Writer::new(IoSink(sink));
-    let written = (|| {
-        writer.document()?;
-        write_entries(&mut writer, doc, rewrite)?;
-        let trailer = trailer(rewrite).map_err(WriteError::Rewrite)?;
-        writer.end_document(Some(&trailer), rewrite)?;
-        writer.finish()?;
-        Ok(())
-    })();
-    Some(written)
+    writer.document()?;
+    write_entries(&mut writer, doc, rewrite)?;
+    let trailer = trailer(rewrite).map_err(WriteError::Rewrite)?;
+    writer.end_document(Some(&trailer), rewrite)?;
+    writer.finish()?;
+    Ok(())
 }
 
 /// Writes the tree: `---` between documents.
