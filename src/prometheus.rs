@@ -208,7 +208,10 @@ pub struct QueryResponse {
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
-    base: reqwest::Url,
+    /// `api/v1/query` and `api/v1/query_range` under the base address,
+    /// joined once rather than parsed again for every query.
+    query_url: reqwest::Url,
+    range_url: reqwest::Url,
     address: String,
     timeout: Duration,
     headers: reqwest::header::HeaderMap,
@@ -257,10 +260,15 @@ impl Client {
             })?;
             headers.insert(name, value);
         }
+        let join = |endpoint: &str| {
+            base.join(endpoint)
+                .map_err(|e| PromError::Config(format!("bad address: {e}")))
+        };
         Ok(Self {
             http,
+            query_url: join("api/v1/query")?,
+            range_url: join("api/v1/query_range")?,
             address: config.address.clone(),
-            base,
             timeout: config.timeout,
             headers,
             auth: config.auth.clone(),
@@ -279,7 +287,7 @@ impl Client {
         if let Some(t) = time {
             params.push(("time", format_time(t)));
         }
-        self.call("api/v1/query", promql, &params).await
+        self.call(&self.query_url, promql, &params).await
     }
 
     /// A range query from `start` to `end` (inclusive, unix seconds) every `step`.
@@ -298,26 +306,22 @@ impl Client {
             // unlike Go-style durations such as `1.5s`.
             ("step", format!("{}", step.as_secs_f64())),
         ];
-        self.call("api/v1/query_range", promql, &params).await
+        self.call(&self.range_url, promql, &params).await
     }
 
     async fn call(
         &self,
-        endpoint: &str,
+        url: &reqwest::Url,
         promql: &str,
         params: &[(&str, String)],
     ) -> Result<QueryResponse, PromError> {
-        let url = self
-            .base
-            .join(endpoint)
-            .map_err(|e| PromError::Config(format!("bad address: {e}")))?;
         let (status, body) = match self.method {
-            RequestMethod::Get => self.send(Method::GET, &url, params).await?,
+            RequestMethod::Get => self.send(Method::GET, url, params).await?,
             RequestMethod::Post => {
-                let (status, body) = self.send(Method::POST, &url, params).await?;
+                let (status, body) = self.send(Method::POST, url, params).await?;
                 if status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::NOT_IMPLEMENTED
                 {
-                    self.send(Method::GET, &url, params).await?
+                    self.send(Method::GET, url, params).await?
                 } else {
                     (status, body)
                 }

@@ -15,6 +15,7 @@ mod man;
 mod new;
 mod output;
 mod output_arg;
+mod parse;
 mod prompt;
 mod render;
 mod secrets;
@@ -25,7 +26,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::builder::PossibleValuesParser;
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 pub use exit::Outcome;
 pub use generated::{GENERATE_COMMAND, generated_files};
@@ -173,11 +174,7 @@ pub fn main() -> ExitCode {
     signals::install();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let error_color = exit::error_color(&args);
-    let matches = match command().color(error_color).try_get_matches_from(&args) {
-        Ok(m) => m,
-        Err(err) => return exit::clap_error(&err),
-    };
-    let cli = match Cli::from_arg_matches(&matches) {
+    let cli = match parse::parse(&args, error_color) {
         Ok(cli) => cli,
         Err(err) => return exit::clap_error(&err),
     };
