@@ -29,6 +29,8 @@ pub struct Behaviour {
 /// A running server; stopped (all connections closed) when dropped.
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// The self-signed certificate's PEM, for a TLS server.
+    cert_pem: Option<String>,
     state: Arc<State>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -60,10 +62,12 @@ impl TestServer {
         .with_single_cert(vec![cert.cert.der().clone()], key)
         .unwrap();
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        Self::serve(
+        let mut server = Self::serve(
             behaviour,
             Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))),
-        )
+        );
+        server.cert_pem = Some(cert.cert.pem());
+        server
     }
 
     fn serve(behaviour: Behaviour, tls: Option<tokio_rustls::TlsAcceptor>) -> Self {
@@ -124,6 +128,7 @@ impl TestServer {
         });
         Self {
             addr: addr_rx.recv().unwrap(),
+            cert_pem: None,
             state,
             stop: Some(stop_tx),
             thread: Some(thread),
@@ -137,6 +142,11 @@ impl TestServer {
     /// The https:// URL by the certificate's name (for a TLS server).
     pub fn https_url(&self, path: &str) -> String {
         format!("https://localhost:{}{path}", self.addr.port())
+    }
+
+    /// The certificate a TLS server presents, as PEM (trusted as its own CA).
+    pub fn cert_pem(&self) -> &str {
+        self.cert_pem.as_deref().expect("not a TLS server")
     }
 
     /// Requests answered (or started, for slow ones) so far.

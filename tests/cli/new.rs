@@ -615,6 +615,44 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
     assert_eq!(std::fs::read_to_string(s.work().join("file")).unwrap(), "x");
 }
 
+/// Templates over https go through libgit2's TLS (OpenSSL built in, ADR
+/// 0010): the server's certificate is checked against the system's CAs, so an
+/// unknown issuer is refused, and a CA named by SSL_CERT_FILE is trusted (the
+/// server then answers 404, which is an error too). Nothing is written.
+#[test]
+fn git_templates_over_https_check_the_server_certificate() {
+    use crate::http_server::{Behaviour, TestServer};
+    let server = TestServer::start_tls(Behaviour {
+        status: Some(404),
+        ..Behaviour::default()
+    });
+    let url = server.https_url("/team/template.git");
+    let s = Sandbox::new();
+    let new = |cert_file: Option<&Path>| {
+        let mut cmd = s.cmd();
+        cmd.env_remove("SSL_CERT_FILE").env_remove("SSL_CERT_DIR");
+        if let Some(file) = cert_file {
+            cmd.env("SSL_CERT_FILE", file);
+        }
+        cmd.args(["new", "target", "--defaults", "--set", "name=ok"])
+            .args(["--template", &url])
+            .assert()
+            .code(2)
+    };
+    new(None).stderr(predicate::str::contains(format!(
+        "git template {url}: the SSL certificate is invalid"
+    )));
+    assert!(server.by_path().is_empty(), "{:?}", server.by_path());
+
+    let ca = s.write("ca.pem", server.cert_pem());
+    new(Some(&ca)).stderr(predicate::str::contains("unexpected http status code: 404"));
+    assert_eq!(
+        server.by_path().get("/team/template.git/info/refs"),
+        Some(&1)
+    );
+    assert!(!s.work().join("target").exists());
+}
+
 /// A template's files: (path, text).
 type Files<'a> = &'a [(&'a str, &'a str)];
 
