@@ -16,22 +16,29 @@ use super::{Cli, GlobalArgs};
 
 /// Parses `args` (program name first) as `opsctl` does.
 pub(super) fn parse(args: &[OsString], color: clap::ColorChoice) -> Result<Cli, clap::Error> {
-    if let Some(cli) = lean_parse(args, color) {
-        return Ok(cli);
+    if let Some(parsed) = lean_parse(args, color) {
+        return parsed;
     }
     let matches = super::command().color(color).try_get_matches_from(args)?;
     Cli::from_arg_matches(&matches)
 }
 
-/// The parse on a tree of the named command alone; `None` when that tree
-/// cannot give the answer the full one would (no command found, help,
-/// version, an error of any kind).
-fn lean_parse(args: &[OsString], color: clap::ColorChoice) -> Option<Cli> {
-    let root = GlobalArgs::augment_args(clap::Command::new("opsctl"));
-    let name = named_command(&root, args)?;
-    let cmd = root.subcommand(command_alone(name)?).color(color);
+/// The parse on a tree of the named command alone, or `--version` on the
+/// bare root; `None` when that tree cannot give the answer the full one
+/// would (no command found, help, an error of any kind).
+fn lean_parse(args: &[OsString], color: clap::ColorChoice) -> Option<Result<Cli, clap::Error>> {
+    let root = GlobalArgs::augment_args(clap::Command::new("opsctl")).color(color);
+    let Some(name) = named_command(&root, args) else {
+        // `opsctl --version`: the full tree would print the same line.
+        let err = root
+            .version(super::VERSION)
+            .try_get_matches_from(args)
+            .err()?;
+        return (err.kind() == clap::error::ErrorKind::DisplayVersion).then_some(Err(err));
+    };
+    let cmd = root.subcommand(command_alone(name)?);
     let matches = cmd.try_get_matches_from(args).ok()?;
-    Cli::from_arg_matches(&matches).ok()
+    Cli::from_arg_matches(&matches).ok().map(Ok)
 }
 
 /// The tree of one top-level command, as the full tree holds it.
@@ -169,18 +176,17 @@ mod tests {
         for line in lines {
             let args = os(line);
             let lean = lean_parse(&args, clap::ColorChoice::Never)
-                .unwrap_or_else(|| panic!("{line:?} did not take the lean path"));
+                .unwrap_or_else(|| panic!("{line:?} did not take the lean path"))
+                .unwrap_or_else(|e| panic!("{line:?}: {e}"));
             let full = full_parse(&args).unwrap_or_else(|e| panic!("{line:?}: {e}"));
             assert_eq!(format!("{lean:?}"), format!("{full:?}"), "{line:?}");
         }
     }
 
     #[test]
-    fn help_version_errors_and_unknown_names_go_to_the_full_tree() {
+    fn help_errors_and_unknown_names_go_to_the_full_tree() {
         let lines: &[&[&str]] = &[
             &["opsctl"],
-            &["opsctl", "--version"],
-            &["opsctl", "-V"],
             &["opsctl", "--help"],
             &["opsctl", "gate", "--help"],
             &["opsctl", "gate", "-h"],
@@ -202,6 +208,29 @@ mod tests {
                 .map(|_| ())
                 .map_err(|e| e.kind());
             assert_eq!(ours, full, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn version_takes_the_lean_path_and_prints_what_the_full_tree_prints() {
+        for line in [
+            &["opsctl", "--version"][..],
+            &["opsctl", "-V"],
+            &["opsctl", "-q", "-V"],
+        ] {
+            let args = os(line);
+            let lean = lean_parse(&args, clap::ColorChoice::Never)
+                .unwrap_or_else(|| panic!("{line:?} did not take the lean path"))
+                .err()
+                .unwrap_or_else(|| panic!("{line:?} parsed"));
+            let full = full_parse(&args).err().unwrap();
+            assert_eq!(lean.kind(), clap::error::ErrorKind::DisplayVersion);
+            assert_eq!(lean.kind(), full.kind(), "{line:?}");
+            assert_eq!(
+                lean.render().to_string(),
+                full.render().to_string(),
+                "{line:?}"
+            );
         }
     }
 
