@@ -4,9 +4,10 @@
 //! flags, examples and exit-status help) is a measurable share of a short
 //! run such as `opsctl gate --once` in CI or `opsctl secrets check` in a
 //! pre-commit hook. A valid command line needs only the command it names, so
-//! that is tried first on a tree holding just that command. Help,
-//! `--version`, every error and anything the scan cannot place go through the
-//! full tree instead, so every message and help page is the full tree's.
+//! that is tried first on a tree holding just that command (and `--version`
+//! on the bare root, which prints the same line). Help, every error and
+//! anything the scan cannot place go through the full tree instead, so every
+//! message and help page is the full tree's.
 
 use std::ffi::OsString;
 
@@ -16,9 +17,11 @@ use super::{Cli, GlobalArgs};
 
 /// Parses `args` (program name first) as `opsctl` does.
 pub(super) fn parse(args: &[OsString], color: clap::ColorChoice) -> Result<Cli, clap::Error> {
-    if let Some(parsed) = lean_parse(args, color) {
-        return parsed;
-    }
+    lean_parse(args, color).unwrap_or_else(|| full_parse(args, color))
+}
+
+/// The parse on the whole tree, examples and exit-status help included.
+fn full_parse(args: &[OsString], color: clap::ColorChoice) -> Result<Cli, clap::Error> {
     let matches = super::command().color(color).try_get_matches_from(args)?;
     Cli::from_arg_matches(&matches)
 }
@@ -103,11 +106,6 @@ mod tests {
         args.iter().map(OsString::from).collect()
     }
 
-    fn full_parse(args: &[OsString]) -> Result<Cli, clap::Error> {
-        let matches = super::super::command().try_get_matches_from(args)?;
-        Cli::from_arg_matches(&matches)
-    }
-
     #[test]
     fn every_command_of_the_full_tree_has_a_tree_of_its_own() {
         for sub in super::super::command().get_subcommands() {
@@ -178,7 +176,8 @@ mod tests {
             let lean = lean_parse(&args, clap::ColorChoice::Never)
                 .unwrap_or_else(|| panic!("{line:?} did not take the lean path"))
                 .unwrap_or_else(|e| panic!("{line:?}: {e}"));
-            let full = full_parse(&args).unwrap_or_else(|e| panic!("{line:?}: {e}"));
+            let full = full_parse(&args, clap::ColorChoice::Never)
+                .unwrap_or_else(|e| panic!("{line:?}: {e}"));
             assert_eq!(format!("{lean:?}"), format!("{full:?}"), "{line:?}");
         }
     }
@@ -203,7 +202,9 @@ mod tests {
                 lean_parse(&args, clap::ColorChoice::Never).is_none(),
                 "{line:?} took the lean path"
             );
-            let full = full_parse(&args).map(|_| ()).map_err(|e| e.kind());
+            let full = full_parse(&args, clap::ColorChoice::Never)
+                .map(|_| ())
+                .map_err(|e| e.kind());
             let ours = parse(&args, clap::ColorChoice::Never)
                 .map(|_| ())
                 .map_err(|e| e.kind());
@@ -223,7 +224,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("{line:?} did not take the lean path"))
                 .err()
                 .unwrap_or_else(|| panic!("{line:?} parsed"));
-            let full = full_parse(&args).err().unwrap();
+            let full = full_parse(&args, clap::ColorChoice::Never).err().unwrap();
             assert_eq!(lean.kind(), clap::error::ErrorKind::DisplayVersion);
             assert_eq!(lean.kind(), full.kind(), "{line:?}");
             assert_eq!(
