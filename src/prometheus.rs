@@ -10,12 +10,22 @@
 //! query and what the server said, because the caller turns it into an
 //! Error measurement, not a crash.
 
+mod direct;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
+use bytes::Bytes;
+use http::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
+use http::{Method, StatusCode};
+use http_body_util::Full;
 use serde::Deserialize;
+
+use direct::Direct;
 
 /// How to reach and authenticate to the server.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,71 +217,74 @@ pub struct QueryResponse {
 /// A client for one server; cheap to share between concurrent queries.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    transport: Transport,
     /// `api/v1/query` and `api/v1/query_range` under the base address,
     /// joined once rather than parsed again for every query.
-    query_url: reqwest::Url,
-    range_url: reqwest::Url,
+    query_url: url::Url,
+    range_url: url::Url,
     address: String,
     timeout: Duration,
-    headers: reqwest::header::HeaderMap,
-    auth: Auth,
+    /// Configured headers and `Authorization`, sent with every request.
+    headers: HeaderMap,
     method: RequestMethod,
+}
+
+/// How requests reach the server.
+#[derive(Debug, Clone)]
+enum Transport {
+    /// Plain HTTP without a proxy: hyper's connection API (see
+    /// [`direct`]). A redirect is followed by reqwest, built on first need.
+    Direct {
+        pool: Arc<Direct>,
+        redirects: Arc<OnceLock<Result<reqwest::Client, String>>>,
+        config: Box<ClientConfig>,
+    },
+    /// TLS, proxies: reqwest.
+    Reqwest(reqwest::Client),
 }
 
 impl Client {
     /// Checks the address and builds the HTTP client (TLS roots, CA, proxy).
     pub fn new(config: &ClientConfig) -> Result<Self, PromError> {
         let base = parse_address(&config.address)?;
-        let mut builder = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("opsctl/", env!("CARGO_PKG_VERSION")))
-            .danger_accept_invalid_certs(config.insecure)
-            // Reading the system's CA store costs milliseconds per run; a
-            // plain-HTTP server (the usual in-cluster Prometheus) needs none.
-            .tls_built_in_native_certs(base.scheme() == "https");
-        if let Some(path) = &config.ca_file {
-            let pem = std::fs::read(path).map_err(|e| {
-                PromError::Config(format!("cannot read CA file {}: {e}", path.display()))
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                PromError::Config(format!("{} holds no PEM certificate: {e}", path.display()))
-            })?;
-            if certs.is_empty() {
-                return Err(PromError::Config(format!(
-                    "{} holds no PEM certificate",
-                    path.display()
-                )));
+        let transport = match Direct::for_address(&base, connect_timeout(config.timeout)) {
+            Some(pool) => {
+                let redirects = OnceLock::new();
+                if config.ca_file.is_some() {
+                    // A CA file that cannot be read is reported now, as for https.
+                    let _ = redirects.set(Ok(reqwest_client(config, &base)?));
+                }
+                Transport::Direct {
+                    pool: Arc::new(pool),
+                    redirects: Arc::new(redirects),
+                    config: Box::new(config.clone()),
+                }
             }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let http = builder
-            .build()
-            .map_err(|e| PromError::Config(format!("cannot build the HTTP client: {e}")))?;
-        let mut headers = reqwest::header::HeaderMap::new();
+            None => Transport::Reqwest(reqwest_client(config, &base)?),
+        };
+        let mut headers = HeaderMap::new();
         for (name, value) in &config.headers {
-            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| PromError::Config(format!("`{name}` is not a valid header name")))?;
-            let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+            let value = HeaderValue::from_str(value).map_err(|_| {
                 PromError::Config(format!("the value of header `{name}` is not valid"))
             })?;
             headers.insert(name, value);
+        }
+        if let Some(value) = authorization(&config.auth)? {
+            headers.insert(AUTHORIZATION, value);
         }
         let join = |endpoint: &str| {
             base.join(endpoint)
                 .map_err(|e| PromError::Config(format!("bad address: {e}")))
         };
         Ok(Self {
-            http,
+            transport,
             query_url: join("api/v1/query")?,
             range_url: join("api/v1/query_range")?,
             address: config.address.clone(),
             timeout: config.timeout,
             headers,
-            auth: config.auth.clone(),
             method: config.method,
         })
     }
@@ -311,17 +324,18 @@ impl Client {
 
     async fn call(
         &self,
-        url: &reqwest::Url,
+        url: &url::Url,
         promql: &str,
         params: &[(&str, String)],
     ) -> Result<QueryResponse, PromError> {
+        let form = encode_form(params);
         let (status, body) = match self.method {
-            RequestMethod::Get => self.send(Method::GET, url, params).await?,
+            RequestMethod::Get => self.send(Method::GET, url, &form).await?,
             RequestMethod::Post => {
-                let (status, body) = self.send(Method::POST, url, params).await?;
+                let (status, body) = self.send(Method::POST, url, &form).await?;
                 if status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::NOT_IMPLEMENTED
                 {
-                    self.send(Method::GET, url, params).await?
+                    self.send(Method::GET, url, &form).await?
                 } else {
                     (status, body)
                 }
@@ -330,45 +344,247 @@ impl Client {
         decode(status, &body, promql)
     }
 
+    /// One request: the parameters (`form`, already encoded) in the URL for
+    /// GET, in the body for POST.
     async fn send(
         &self,
         method: Method,
-        url: &reqwest::Url,
-        params: &[(&str, String)],
-    ) -> Result<(StatusCode, bytes::Bytes), PromError> {
-        let mut request = self
-            .http
-            .request(method.clone(), url.clone())
-            .headers(self.headers.clone());
-        request = if method == Method::GET {
-            request.query(params)
+        url: &url::Url,
+        form: &str,
+    ) -> Result<(StatusCode, Bytes), PromError> {
+        match &self.transport {
+            Transport::Direct {
+                pool,
+                redirects,
+                config,
+            } => {
+                let answer = self.send_direct(pool, &method, url, form).await?;
+                let Some(next) = redirect(&answer, url, &method) else {
+                    let (parts, body) = answer.into_parts();
+                    return Ok((parts.status, body));
+                };
+                let client = redirects
+                    .get_or_init(|| {
+                        parse_address(&config.address)
+                            .and_then(|base| reqwest_client(config, &base))
+                            .map_err(|e| e.to_string())
+                    })
+                    .as_ref()
+                    .map_err(|e| PromError::Config(e.clone()))?;
+                let mut headers = self.headers.clone();
+                if next.cross_host {
+                    headers.remove(AUTHORIZATION);
+                }
+                let body = next.keeps_body.then(|| form.to_owned());
+                self.send_reqwest(client, next.method, next.url, body, headers)
+                    .await
+            }
+            Transport::Reqwest(client) => {
+                let (url, body) = if method == Method::GET {
+                    let mut url = url.clone();
+                    url.set_query(Some(form));
+                    (url, None)
+                } else {
+                    (url.clone(), Some(form.to_owned()))
+                };
+                self.send_reqwest(client, method, url, body, self.headers.clone())
+                    .await
+            }
+        }
+    }
+
+    async fn send_direct(
+        &self,
+        pool: &Direct,
+        method: &Method,
+        url: &url::Url,
+        form: &str,
+    ) -> Result<http::Response<Bytes>, PromError> {
+        let path = &url[url::Position::BeforePath..url::Position::AfterPath];
+        let (target, body) = if *method == Method::GET {
+            (format!("{path}?{form}"), Bytes::new())
         } else {
-            request.form(params)
+            (path.to_owned(), Bytes::copy_from_slice(form.as_bytes()))
         };
-        request = match &self.auth {
-            Auth::None => request,
-            Auth::Bearer(token) => request.bearer_auth(token),
-            Auth::Basic { username, password } => request.basic_auth(username, Some(password)),
+        // The path and query of a parsed URL: always a valid request target.
+        let uri = http::Uri::try_from(target)
+            .map_err(|e| PromError::Config(format!("bad request target: {e}")))?;
+        let make = || {
+            let mut request = http::Request::new(Full::new(body.clone()));
+            *request.method_mut() = method.clone();
+            *request.uri_mut() = uri.clone();
+            let headers = request.headers_mut();
+            headers.insert(HOST, pool.authority().clone());
+            headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+            if *method != Method::GET {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM));
+            }
+            for (name, value) in &self.headers {
+                headers.insert(name, value.clone());
+            }
+            request
         };
-        let response = request.send().await.map_err(|e| self.transport(e))?;
+        match tokio::time::timeout(self.timeout, pool.send(make)).await {
+            Err(_) | Ok(Err(direct::Failure::ConnectTimeout)) => Err(self.timed_out()),
+            Ok(Err(direct::Failure::Transport(error))) => Err(self.unreachable(error.as_ref())),
+            Ok(Ok(answer)) => Ok(answer),
+        }
+    }
+
+    async fn send_reqwest(
+        &self,
+        client: &reqwest::Client,
+        method: Method,
+        url: url::Url,
+        body: Option<String>,
+        headers: HeaderMap,
+    ) -> Result<(StatusCode, Bytes), PromError> {
+        let mut request = client.request(method, url).headers(headers);
+        if let Some(body) = body {
+            request = request.header(CONTENT_TYPE, FORM).body(body);
+        }
+        let response = request.send().await.map_err(|e| self.reqwest_failure(&e))?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| self.transport(e))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.reqwest_failure(&e))?;
         Ok((status, body))
     }
 
-    fn transport(&self, error: reqwest::Error) -> PromError {
+    fn reqwest_failure(&self, error: &reqwest::Error) -> PromError {
         if error.is_timeout() {
-            return PromError::Timeout {
-                address: self.address.clone(),
-                seconds: self.timeout.as_secs_f64(),
-            };
-        }
-        PromError::Connect {
-            address: self.address.clone(),
-            reason: innermost(&error),
-            transient: dropped_connection(&error),
+            self.timed_out()
+        } else {
+            self.unreachable(error)
         }
     }
+
+    fn timed_out(&self) -> PromError {
+        PromError::Timeout {
+            address: self.address.clone(),
+            seconds: self.timeout.as_secs_f64(),
+        }
+    }
+
+    fn unreachable(&self, error: &(dyn std::error::Error + 'static)) -> PromError {
+        PromError::Connect {
+            address: self.address.clone(),
+            reason: innermost(error),
+            transient: dropped_connection(error),
+        }
+    }
+}
+
+const USER_AGENT_VALUE: &str = concat!("opsctl/", env!("CARGO_PKG_VERSION"));
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// reqwest's connect deadline: the request's, at most 10 s.
+fn connect_timeout(timeout: Duration) -> Duration {
+    timeout.min(Duration::from_secs(10))
+}
+
+/// The reqwest client for TLS, proxies and redirects.
+fn reqwest_client(config: &ClientConfig, base: &url::Url) -> Result<reqwest::Client, PromError> {
+    let mut builder = reqwest::Client::builder()
+        .timeout(config.timeout)
+        .connect_timeout(connect_timeout(config.timeout))
+        .user_agent(USER_AGENT_VALUE)
+        .danger_accept_invalid_certs(config.insecure)
+        // Reading the system's CA store costs milliseconds per run; a
+        // plain-HTTP server (the usual in-cluster Prometheus) needs none.
+        .tls_built_in_native_certs(base.scheme() == "https");
+    if let Some(path) = &config.ca_file {
+        let pem = std::fs::read(path).map_err(|e| {
+            PromError::Config(format!("cannot read CA file {}: {e}", path.display()))
+        })?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            PromError::Config(format!("{} holds no PEM certificate: {e}", path.display()))
+        })?;
+        if certs.is_empty() {
+            return Err(PromError::Config(format!(
+                "{} holds no PEM certificate",
+                path.display()
+            )));
+        }
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| PromError::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// The `Authorization` header for `auth`, marked sensitive.
+fn authorization(auth: &Auth) -> Result<Option<HeaderValue>, PromError> {
+    use base64::Engine as _;
+    let text = match auth {
+        Auth::None => return Ok(None),
+        Auth::Bearer(token) => format!("Bearer {token}"),
+        Auth::Basic { username, password } => format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"))
+        ),
+    };
+    let mut value = HeaderValue::from_str(&text).map_err(|_| {
+        PromError::Config("the credentials hold characters not allowed in a header".to_owned())
+    })?;
+    value.set_sensitive(true);
+    Ok(Some(value))
+}
+
+/// The request a redirect asks for, as reqwest would send it (it follows
+/// any further hops itself): 301 and 302 turn a POST into a bodiless GET,
+/// 303 always does, 307 and 308 repeat the request; `Authorization` goes
+/// only to the same host and port.
+struct Redirect {
+    method: Method,
+    url: url::Url,
+    keeps_body: bool,
+    cross_host: bool,
+}
+
+/// `None` when `answer` is not a redirect to follow.
+fn redirect(answer: &http::Response<Bytes>, from: &url::Url, method: &Method) -> Option<Redirect> {
+    let (method, keeps_body) = match answer.status() {
+        StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND if *method == Method::POST => {
+            (Method::GET, false)
+        }
+        StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND => (method.clone(), false),
+        StatusCode::SEE_OTHER => (Method::GET, false),
+        StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT => {
+            (method.clone(), *method != Method::GET)
+        }
+        _ => return None,
+    };
+    let location = answer
+        .headers()
+        .get(http::header::LOCATION)?
+        .to_str()
+        .ok()?;
+    let url = from.join(location).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let cross_host = url.host_str() != from.host_str()
+        || url.port_or_known_default() != from.port_or_known_default();
+    Some(Redirect {
+        method,
+        url,
+        keeps_body,
+        cross_host,
+    })
+}
+
+/// `application/x-www-form-urlencoded`, for a URL query or a POST body.
+fn encode_form(params: &[(&str, String)]) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in params {
+        form.append_pair(name, value);
+    }
+    form.finish()
 }
 
 /// Whether a transport error is a refused, reset or cut connection (worth
@@ -416,9 +632,9 @@ fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
 
 /// Checks an address the way Argo does (scheme and host required) and
 /// makes its path end in `/` so endpoints join under a prefix.
-pub fn parse_address(address: &str) -> Result<reqwest::Url, PromError> {
+pub fn parse_address(address: &str) -> Result<url::Url, PromError> {
     let bad = |why: &str| PromError::Config(format!("Prometheus address `{address}` {why}"));
-    let mut url = reqwest::Url::parse(address.trim()).map_err(|e| {
+    let mut url = url::Url::parse(address.trim()).map_err(|e| {
         bad(&format!(
             "is not a URL ({e}); write it like http://prometheus:9090"
         ))
@@ -659,6 +875,81 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.is_transient());
+    }
+
+    fn moved(status: u16, location: &str) -> http::Response<Bytes> {
+        http::Response::builder()
+            .status(status)
+            .header(http::header::LOCATION, location)
+            .body(Bytes::new())
+            .unwrap()
+    }
+
+    #[test]
+    fn redirects_are_followed_as_reqwest_follows_them() {
+        let from = url::Url::parse("http://prom:9090/api/v1/query").unwrap();
+        let follow = |status, location, method: Method| {
+            redirect(&moved(status, location), &from, &method)
+                .map(|r| (r.method, r.url.to_string(), r.keeps_body, r.cross_host))
+        };
+        let same = "http://prom:9090/v2/api/v1/query";
+        assert_eq!(
+            follow(308, "/v2/api/v1/query", Method::POST),
+            Some((Method::POST, same.to_owned(), true, false))
+        );
+        assert_eq!(
+            follow(307, "/v2/api/v1/query?q=1", Method::GET),
+            Some((Method::GET, format!("{same}?q=1"), false, false))
+        );
+        for status in [301, 302, 303] {
+            assert_eq!(
+                follow(
+                    status,
+                    "https://prom.example.com/api/v1/query",
+                    Method::POST
+                ),
+                Some((
+                    Method::GET,
+                    "https://prom.example.com/api/v1/query".to_owned(),
+                    false,
+                    true
+                ))
+            );
+        }
+        // The same host on another port is another origin for credentials.
+        assert!(follow(308, "http://prom:9091/", Method::POST).unwrap().3);
+        assert!(follow(300, "/elsewhere", Method::POST).is_none());
+        assert!(follow(304, "/elsewhere", Method::GET).is_none());
+        assert!(follow(308, "ftp://prom/", Method::POST).is_none());
+        let no_location = http::Response::builder()
+            .status(308)
+            .body(Bytes::new())
+            .unwrap();
+        assert!(redirect(&no_location, &from, &Method::POST).is_none());
+    }
+
+    #[test]
+    fn forms_and_credentials_encode_as_reqwest_encoded_them() {
+        assert_eq!(
+            encode_form(&[
+                ("query", "rate(x{a=\"b c\"}[5m]) / 2".into()),
+                ("time", "1.5".into())
+            ]),
+            "query=rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29+%2F+2&time=1.5"
+        );
+        assert_eq!(authorization(&Auth::None).unwrap(), None);
+        let bearer = authorization(&Auth::Bearer("t0k".into())).unwrap().unwrap();
+        assert_eq!(bearer, "Bearer t0k");
+        assert!(bearer.is_sensitive());
+        let basic = Auth::Basic {
+            username: "user".into(),
+            password: "pa:ss".into(),
+        };
+        assert_eq!(
+            authorization(&basic).unwrap().unwrap(),
+            "Basic dXNlcjpwYTpzcw=="
+        );
+        assert!(authorization(&Auth::Bearer("line\nbreak".into())).is_err());
     }
 
     #[test]

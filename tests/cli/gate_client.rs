@@ -505,3 +505,88 @@ fn http_proxy_is_honoured_for_loopback_too_and_no_proxy_bypasses_it() {
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].proxied_to, None);
 }
+
+#[test]
+fn a_moved_endpoint_is_followed_with_the_same_method_and_form() {
+    let prom = PrometheusServer::with_data(&data());
+    let target = Gateway::start(&prom.url(), Behaviour::default());
+    let moved = Gateway::start(
+        &prom.url(),
+        Behaviour {
+            redirect_to: Some(target.url()),
+            ..Behaviour::default()
+        },
+    );
+    let s = sandbox();
+    gate(&s, &["--prometheus", &moved.url()], &[]).assert_passed();
+    assert_eq!(moved.trace(), [("POST".to_owned(), Outcome::Redirected)]);
+    assert_eq!(target.trace(), [("POST".to_owned(), Outcome::Forwarded)]);
+    let (asked, followed) = (&moved.seen()[0], &target.seen()[0]);
+    assert_eq!(followed.path, "/api/v1/query");
+    assert_eq!(followed.body, asked.body);
+    assert!(
+        followed.body.contains("query=latency_seconds"),
+        "{}",
+        followed.body
+    );
+}
+
+#[test]
+fn connections_a_front_closed_while_idle_are_replaced_between_measurements() {
+    let prom = PrometheusServer::with_data(&data());
+    let gw = Gateway::start(
+        &prom.url(),
+        Behaviour {
+            idle_close: Some(Duration::from_millis(200)),
+            ..Behaviour::default()
+        },
+    );
+    let s = Sandbox::new();
+    // Real time (no --at), so a query that needs no data.
+    s.write(
+        "work/gate.yaml",
+        "metrics:\n  - name: steady\n    query: vector(0.25)\n    interval: 1s\n    count: 3\n    \
+         successCondition: result[0] < 0.5\n",
+    );
+    let out = s
+        .cmd()
+        .args(["gate", "--prometheus", &gw.url(), "-o", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let status = assert_matches_schema("gate-result.schema.json", &out.stdout);
+    let metric = &status["metricResults"][0];
+    assert_eq!(
+        (metric["successful"].as_u64(), metric["error"].as_u64()),
+        (Some(3), Some(0)),
+        "{status:#}"
+    );
+    assert_eq!(gw.trace().len(), 3);
+    assert!(gw.trace().iter().all(|(_, o)| *o == Outcome::Forwarded));
+    // Each measurement after the first found its connection closed.
+    assert!(gw.idle_closed() >= 2, "{} closed", gw.idle_closed());
+    assert_eq!(gw.connections(), 3);
+}
+
+#[test]
+fn a_ca_file_that_is_missing_or_holds_no_certificate_is_exit_2_for_http_and_https() {
+    let s = sandbox();
+    s.write("work/bad.pem", "not a certificate\n");
+    // Nothing listens there: the CA file is checked before any query.
+    for url in ["http://127.0.0.1:1", "https://127.0.0.1:1"] {
+        for (file, says) in [
+            ("missing.pem", "cannot read CA file missing.pem"),
+            ("bad.pem", "bad.pem holds no PEM certificate"),
+        ] {
+            let out = s
+                .cmd()
+                .args(["gate", "--prometheus", url, "--cacert", file, "--once"])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{url} {file}: {stderr}");
+            assert!(stderr.contains(says), "{url} {file}: {stderr}");
+        }
+    }
+}

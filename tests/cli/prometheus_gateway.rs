@@ -1,8 +1,9 @@
 //! A gateway in front of a real Prometheus, as clusters put one there:
 //! kube-rbac-proxy (a bearer token or 401), a multi-tenant front (a tenant
 //! header or 403), an nginx that only allows GET (405 to POST), an upstream
-//! that is restarting (502), a slow path, TLS with a private CA, and a
-//! corporate forward proxy (absolute-form `GET http://host/…` requests).
+//! that is restarting (502), a slow path, TLS with a private CA, a
+//! corporate forward proxy (absolute-form `GET http://host/…` requests), a
+//! moved endpoint (308) and a front that closes idle connections.
 //!
 //! It is an in-process hyper server (HTTP/1.1 and h2) that logs every
 //! request it receives, decides its answer, and forwards accepted requests
@@ -36,6 +37,12 @@ pub struct Behaviour {
     pub refuse_post: Option<u16>,
     /// 502 for this many requests that passed the checks above, then forward.
     pub fail_first: u64,
+    /// 308 Permanent Redirect to this base URL plus the request's path and
+    /// query, instead of forwarding.
+    pub redirect_to: Option<String>,
+    /// Close a connection without a word once it has been idle this long,
+    /// as load balancers and proxies with an idle timeout do.
+    pub idle_close: Option<Duration>,
 }
 
 /// What the gateway did with a request.
@@ -49,6 +56,8 @@ pub enum Outcome {
     Refused,
     /// 502 from `fail_first`.
     BadGateway,
+    /// 308 from `redirect_to`.
+    Redirected,
     /// Sent to Prometheus; its answer returned.
     Forwarded,
 }
@@ -87,6 +96,27 @@ struct State {
     log: Mutex<Vec<Seen>>,
     passed: AtomicU64,
     handshakes_failed: AtomicU64,
+    connections: AtomicU64,
+    idle_closed: AtomicU64,
+}
+
+/// When a connection last finished a request, and how many it is serving.
+struct Activity {
+    last: Mutex<std::time::Instant>,
+    in_flight: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            last: Mutex::new(std::time::Instant::now()),
+            in_flight: AtomicU64::new(0),
+        }
+    }
+
+    fn idle_for(&self) -> Option<Duration> {
+        (self.in_flight.load(Ordering::SeqCst) == 0).then(|| self.last.lock().unwrap().elapsed())
+    }
 }
 
 /// A running gateway; stopped (all connections closed) when dropped.
@@ -178,31 +208,66 @@ impl Gateway {
                         let Ok((stream, _)) = listener.accept().await else {
                             continue;
                         };
+                        server_state.connections.fetch_add(1, Ordering::SeqCst);
                         let state = server_state.clone();
                         let behaviour = behaviour.clone();
                         let tls = tls.clone();
                         tokio::spawn(async move {
                             let handshakes = state.clone();
+                            let idle_close = behaviour.idle_close;
+                            let activity = Arc::new(Activity::new());
+                            let closer = (state.clone(), activity.clone());
                             let service = service_fn(move |req| {
-                                answer(state.clone(), behaviour.clone(), upstream, req)
-                            });
-                            let builder = auto::Builder::new(TokioExecutor::new());
-                            match tls {
-                                None => {
-                                    let _ = builder
-                                        .serve_connection(TokioIo::new(stream), service)
-                                        .await;
+                                let activity = activity.clone();
+                                activity.in_flight.fetch_add(1, Ordering::SeqCst);
+                                let answered =
+                                    answer(state.clone(), behaviour.clone(), upstream, req);
+                                async move {
+                                    let reply = answered.await;
+                                    *activity.last.lock().unwrap() = std::time::Instant::now();
+                                    activity.in_flight.fetch_sub(1, Ordering::SeqCst);
+                                    reply
                                 }
-                                Some(acceptor) => match acceptor.accept(stream).await {
-                                    Ok(stream) => {
+                            });
+                            let serve = async {
+                                let builder = auto::Builder::new(TokioExecutor::new());
+                                match tls {
+                                    None => {
                                         let _ = builder
                                             .serve_connection(TokioIo::new(stream), service)
                                             .await;
                                     }
-                                    Err(_) => {
-                                        handshakes.handshakes_failed.fetch_add(1, Ordering::SeqCst);
+                                    Some(acceptor) => match acceptor.accept(stream).await {
+                                        Ok(stream) => {
+                                            let _ = builder
+                                                .serve_connection(TokioIo::new(stream), service)
+                                                .await;
+                                        }
+                                        Err(_) => {
+                                            handshakes
+                                                .handshakes_failed
+                                                .fetch_add(1, Ordering::SeqCst);
+                                        }
+                                    },
+                                }
+                            };
+                            let Some(idle) = idle_close else {
+                                return serve.await;
+                            };
+                            // Dropping the connection future closes the socket.
+                            let (state, activity) = closer;
+                            let watch = async {
+                                loop {
+                                    tokio::time::sleep(idle / 4).await;
+                                    if activity.idle_for().is_some_and(|t| t >= idle) {
+                                        state.idle_closed.fetch_add(1, Ordering::SeqCst);
+                                        return;
                                     }
-                                },
+                                }
+                            };
+                            tokio::select! {
+                                () = serve => {}
+                                () = watch => {}
                             }
                         });
                     }
@@ -260,6 +325,16 @@ impl Gateway {
     /// TLS handshakes that failed (a client that rejected the certificate).
     pub fn handshakes_failed(&self) -> u64 {
         self.state.handshakes_failed.load(Ordering::SeqCst)
+    }
+
+    /// Connections accepted.
+    pub fn connections(&self) -> u64 {
+        self.state.connections.load(Ordering::SeqCst)
+    }
+
+    /// Connections closed by `idle_close`.
+    pub fn idle_closed(&self) -> u64 {
+        self.state.idle_closed.load(Ordering::SeqCst)
     }
 }
 
@@ -326,6 +401,8 @@ async fn answer(
         Outcome::Refused
     } else if state.passed.fetch_add(1, Ordering::SeqCst) < behaviour.fail_first {
         Outcome::BadGateway
+    } else if behaviour.redirect_to.is_some() {
+        Outcome::Redirected
     } else {
         Outcome::Forwarded
     };
@@ -357,6 +434,19 @@ async fn answer(
             &[("content-type", "text/html")],
             "<html><body><h1>502 Bad Gateway</h1></body></html>\n",
         ),
+        Outcome::Redirected => {
+            let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            let location = format!(
+                "{}{target}",
+                behaviour.redirect_to.unwrap().trim_end_matches('/')
+            );
+            let mut r = reply(308, &[], "Permanent Redirect\n");
+            r.headers_mut().insert(
+                hyper::header::LOCATION,
+                hyper::header::HeaderValue::from_str(&location).unwrap(),
+            );
+            r
+        }
         Outcome::Forwarded => forward(upstream, &parts, body).await.unwrap_or_else(|e| {
             let mut r = Response::new(Full::new(Bytes::from(format!("upstream: {e}\n"))));
             *r.status_mut() = StatusCode::BAD_GATEWAY;

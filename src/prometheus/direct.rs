@@ -1,0 +1,315 @@
+//! Plain-HTTP requests on hyper's connection API, for the usual in-cluster
+//! Prometheus (`http://`, no proxy, no credentials in the URL).
+//!
+//! A gate sends its queries in short bursts from a process that lives for
+//! milliseconds, so per-request layers cost as much as the wire: reqwest's
+//! redirect, timeout and pool services, and a URL re-parse of every
+//! response. Here a request is written on a pooled HTTP/1.1 connection
+//! directly. Everything else (TLS, proxies, redirects) stays with reqwest;
+//! [`Direct::for_address`] says when this path applies.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response};
+use http_body_util::{BodyExt as _, Full};
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+/// Proxy variables that apply to `http://` URLs; with any set, reqwest
+/// decides (it also reads `NO_PROXY`).
+const PROXY_VARIABLES: [&str; 4] = ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"];
+
+/// Probes for dead peers on idle pooled connections, as reqwest does by
+/// default: long analyses keep connections idle between measurements,
+/// often behind NAT.
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(15);
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(15);
+const KEEPALIVE_PROBES: u32 = 3;
+const USER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a request got no response.
+#[derive(Debug)]
+pub(super) enum Failure {
+    /// The connection was not established within the connect timeout.
+    ConnectTimeout,
+    /// Connecting, writing or reading failed.
+    Transport(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Failure::Transport(Box::new(error))
+    }
+}
+
+/// Pooled HTTP/1.1 connections to one server.
+#[derive(Debug)]
+pub(super) struct Direct {
+    /// Host name or address as `connect` takes it (IPv6 without brackets).
+    host: String,
+    port: u16,
+    /// `Host` header: host, and the port when the URL names one.
+    authority: HeaderValue,
+    connect_timeout: Duration,
+    /// Connections ready for another request.
+    idle: Mutex<Vec<SendRequest<Full<Bytes>>>>,
+}
+
+impl Direct {
+    /// The direct path for `base`, or `None` when reqwest must carry the
+    /// requests: not `http`, credentials in the URL, or a proxy variable set.
+    pub(super) fn for_address(base: &url::Url, connect_timeout: Duration) -> Option<Self> {
+        if base.scheme() != "http" || !base.username().is_empty() || base.password().is_some() {
+            return None;
+        }
+        if PROXY_VARIABLES
+            .iter()
+            .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+        {
+            return None;
+        }
+        let host = match base.host()? {
+            url::Host::Domain(name) => name.to_owned(),
+            url::Host::Ipv4(ip) => ip.to_string(),
+            url::Host::Ipv6(ip) => ip.to_string(),
+        };
+        let host_str = base.host_str()?;
+        let authority = match base.port() {
+            Some(port) => format!("{host_str}:{port}"),
+            None => host_str.to_owned(),
+        };
+        Some(Self {
+            host,
+            port: base.port_or_known_default()?,
+            authority: HeaderValue::from_str(&authority).ok()?,
+            connect_timeout,
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The `Host` header value requests must carry.
+    pub(super) fn authority(&self) -> &HeaderValue {
+        &self.authority
+    }
+
+    /// Sends the request `make` builds and reads the whole answer. A pooled
+    /// connection the server closed before the request went out is
+    /// replaced by a new one, once (`make` builds the request again).
+    pub(super) async fn send(
+        &self,
+        make: impl Fn() -> Request<Full<Bytes>>,
+    ) -> Result<Response<Bytes>, Failure> {
+        let mut fresh_only = false;
+        loop {
+            let pooled = if fresh_only {
+                None
+            } else {
+                self.checkout().await
+            };
+            let reused = pooled.is_some();
+            let mut sender = match pooled {
+                Some(sender) => sender,
+                None => self.connect().await?,
+            };
+            let response = match sender.send_request(make()).await {
+                Ok(response) => response,
+                Err(error) if reused && error.is_canceled() => {
+                    fresh_only = true;
+                    continue;
+                }
+                Err(error) => return Err(error.into()),
+            };
+            let (parts, body) = response.into_parts();
+            let body = body.collect().await?.to_bytes();
+            self.checkin(sender);
+            return Ok(Response::from_parts(parts, body));
+        }
+    }
+
+    /// An idle connection that is still open.
+    async fn checkout(&self) -> Option<SendRequest<Full<Bytes>>> {
+        loop {
+            let mut sender = self.lock().pop()?;
+            // Err: the server closed it while it sat idle.
+            if sender.ready().await.is_ok() {
+                return Some(sender);
+            }
+        }
+    }
+
+    fn checkin(&self, sender: SendRequest<Full<Bytes>>) {
+        if !sender.is_closed() {
+            self.lock().push(sender);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<SendRequest<Full<Bytes>>>> {
+        // A panic while holding the lock cannot leave the Vec inconsistent.
+        self.idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Failure> {
+        let stream = tokio::time::timeout(
+            self.connect_timeout,
+            TcpStream::connect((self.host.as_str(), self.port)),
+        )
+        .await
+        .map_err(|_| Failure::ConnectTimeout)??;
+        stream.set_nodelay(true)?;
+        keep_alive(&stream);
+        let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
+        // The connection task ends when the server closes or the last
+        // sender is dropped; the runtime's end drops it otherwise.
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        Ok(sender)
+    }
+}
+
+/// Best effort: a socket without keep-alive still works.
+fn keep_alive(stream: &TcpStream) {
+    use rustix::net::sockopt;
+    let _ = sockopt::set_socket_keepalive(stream, true);
+    let _ = sockopt::set_tcp_keepidle(stream, KEEPALIVE_IDLE);
+    let _ = sockopt::set_tcp_keepintvl(stream, KEEPALIVE_INTERVAL);
+    let _ = sockopt::set_tcp_keepcnt(stream, KEEPALIVE_PROBES);
+    let _ = sockopt::set_tcp_user_timeout(stream, USER_TIMEOUT.as_millis() as u32);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn direct(address: &str) -> Option<Direct> {
+        Direct::for_address(&url::Url::parse(address).unwrap(), Duration::from_secs(1))
+    }
+
+    #[test]
+    fn only_plain_http_without_credentials_goes_direct() {
+        let d = direct("http://127.0.0.1:9090/prefix/").unwrap();
+        assert_eq!((d.host.as_str(), d.port), ("127.0.0.1", 9090));
+        assert_eq!(d.authority(), "127.0.0.1:9090");
+        let d = direct("http://prometheus/").unwrap();
+        assert_eq!((d.host.as_str(), d.port), ("prometheus", 80));
+        assert_eq!(d.authority(), "prometheus");
+        let d = direct("http://[::1]:9090/").unwrap();
+        assert_eq!((d.host.as_str(), d.port), ("::1", 9090));
+        assert_eq!(d.authority(), "[::1]:9090");
+        assert!(direct("https://prometheus/").is_none());
+        assert!(direct("http://user:pass@prometheus/").is_none());
+        assert!(direct("http://user@prometheus/").is_none());
+    }
+
+    /// A local HTTP/1.1 server: answers every GET on a connection with
+    /// `200 ok`, adding `Connection: close` when `say_close`, and closes a
+    /// connection once it has been idle for `idle_close`. Returns its
+    /// address and the count of connections it accepted.
+    async fn server(
+        say_close: bool,
+        idle_close: Duration,
+    ) -> (
+        std::net::SocketAddr,
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ) {
+        use std::sync::atomic::Ordering;
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            loop {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                count.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    loop {
+                        let read = tokio::time::timeout(idle_close, stream.read(&mut buf)).await;
+                        let Ok(Ok(n @ 1..)) = read else { return };
+                        head.extend_from_slice(&buf[..n]);
+                        if head.windows(4).any(|w| w == b"\r\n\r\n") {
+                            head.clear();
+                            let close = if say_close {
+                                "Connection: close\r\n"
+                            } else {
+                                ""
+                            };
+                            let answer =
+                                format!("HTTP/1.1 200 OK\r\n{close}Content-Length: 2\r\n\r\nok");
+                            stream.write_all(answer.as_bytes()).await.unwrap();
+                            if say_close {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        (addr, accepted)
+    }
+
+    fn get(authority: &HeaderValue) -> Request<Full<Bytes>> {
+        let mut request = Request::new(Full::new(Bytes::new()));
+        *request.uri_mut() = http::Uri::from_static("/api/v1/query?query=up");
+        request
+            .headers_mut()
+            .insert(http::header::HOST, authority.clone());
+        request
+    }
+
+    async fn ask(pool: &Direct) -> Bytes {
+        match pool.send(|| get(pool.authority())).await {
+            Ok(answer) => answer.into_body(),
+            Err(failure) => panic!("{failure:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn connections_are_reused_and_replaced_once_the_server_closed_them() {
+        use std::sync::atomic::Ordering;
+        let (addr, accepted) = server(false, Duration::from_millis(100)).await;
+        let pool = direct(&format!("http://{addr}/")).unwrap();
+        assert_eq!(ask(&pool).await, "ok");
+        assert_eq!(ask(&pool).await, "ok");
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "kept alive and reused");
+        // The server drops the idle connection; the next request gets a new
+        // one instead of an error.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(ask(&pool).await, "ok");
+        assert_eq!(accepted.load(Ordering::SeqCst), 2);
+
+        let (addr, accepted) = server(true, Duration::from_secs(5)).await;
+        let pool = direct(&format!("http://{addr}/")).unwrap();
+        assert_eq!(ask(&pool).await, "ok");
+        assert_eq!(ask(&pool).await, "ok");
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            2,
+            "Connection: close is honoured"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_a_transport_failure() {
+        // Bound, then closed: nothing listens on the port.
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let pool = direct(&format!("http://{addr}/")).unwrap();
+        match pool.send(|| get(pool.authority())).await {
+            Err(Failure::Transport(error)) => {
+                let io = error.downcast_ref::<std::io::Error>().unwrap();
+                assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
