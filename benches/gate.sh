@@ -4,7 +4,8 @@
 # data), measured in the same run as each of the 50 queries alone with curl:
 #   - wall time: opsctl's median for the whole gate against the median of the
 #     slowest query sent alone (one curl process per run, as one opsctl
-#     process runs the gate): target <= 1.5x;
+#     process runs the gate), the two timed in turns after the slowest query
+#     is found: target <= 1.5x;
 #   - peak RSS (GNU time) of the 50-metric gate and of a 1-metric gate: what
 #     each metric adds, (RSS50 - RSS1) / 49, target < 1 MiB; RSS50 / 50 shown
 #     against the same target.
@@ -222,6 +223,50 @@ done
 # For scale: curl's own cost, on Prometheus' cheapest page.
 bench ready 2 "$query_runs" curl -fsS -o /dev/null "$url/-/ready"
 
+# --- The ratio, timed in turns ------------------------------------------------------
+# This machine's speed drifts within minutes (other guests, memory scanning),
+# and timing one side after the other charges the drift to whichever came
+# second. So the query with the slowest median above is timed again in turns
+# with the gate, run for run, and the target is the ratio of those medians.
+# (Re-timing also removes the upward pull of taking the largest of 50 noisy
+# medians, which favoured opsctl.)
+if [ "$has_gate" -eq 1 ]; then
+  echo "timing the gate and the slowest query in turns ($runs rounds)" >&2
+  "$python" - "$services" "$runs" "$at" "$url" "${gate_cmd[@]}" <<'PY'
+import os, statistics, sys, time
+services, rounds, at, url = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+gate = sys.argv[5:]
+medians = [statistics.median(float(t) for t in open(f"query.{i}.times").read().split())
+           for i in range(1, services + 1)]
+slowest = max(range(services), key=lambda i: medians[i])
+query = open("queries.txt").read().splitlines()[slowest]
+curl = ["curl", "-fsS", "-o", "/dev/null", "--data-urlencode", f"query={query}",
+        "--data-urlencode", f"time={at}", f"{url}/api/v1/query"]
+devnull = os.open(os.devnull, os.O_WRONLY)
+
+def timed(argv):
+    started = time.perf_counter()
+    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1)])
+    _, status = os.waitpid(pid, 0)
+    took = time.perf_counter() - started
+    if status != 0:
+        sys.exit(f"{argv[0]} failed (wait status {status}) while timed in turns")
+    return took
+
+for _ in range(3):
+    timed(gate), timed(curl)
+times = {"gate": [], "query": []}
+for _ in range(rounds):
+    times["gate"].append(timed(gate))
+    times["query"].append(timed(curl))
+for name, values in times.items():
+    with open(f"turns.{name}.times", "w") as out:
+        out.write("\n".join(map(str, values)) + "\n")
+with open("turns.slowest", "w") as out:
+    out.write(f"{slowest + 1}\n")
+PY
+fi
+
 # --- Peak memory ---------------------------------------------------------------------
 # The largest of 5 runs of each gate.
 if [ "$has_gate" -eq 1 ]; then
@@ -266,7 +311,12 @@ if not has_gate:
 gate = times("gate")
 median = statistics.median(gate)
 print(f"opsctl gate --once, {services} metrics ({runs} runs): median {ms(median)}, "
-      f"min {ms(min(gate))}, max {ms(max(gate))}")
+      f"min {ms(min(gate))}, max {ms(max(gate))}; "
+      f"{median / medians[slowest]:.2f}x the slowest median above")
+turn_gate, turn_query = statistics.median(times("turns.gate")), statistics.median(times("turns.query"))
+turn_slowest = int(open("turns.slowest").read()) - 1
+print(f"in turns ({runs} rounds): opsctl gate {ms(turn_gate)}, "
+      f"{names[turn_slowest]} alone {ms(turn_query)}")
 
 def peak(prefix):
     return max(int(open(f"{prefix}.{i}").read().split()[-1]) for i in range(1, 6)) * KiB
@@ -279,8 +329,8 @@ print(f"peak RSS (largest of 5 runs): {rss50 / MiB:.1f} MiB with {services} metr
 print("\ntargets:")
 def line(text, target, ok):
     print(f"  {text:<58} {target:<18} {'PASS' if ok else 'MISS'}")
-ratio = median / medians[slowest]
-line(f"wall time {ratio:.2f}x the slowest query alone ({ms(median)} vs {ms(medians[slowest])})",
+ratio = turn_gate / turn_query
+line(f"wall time {ratio:.2f}x the slowest query alone ({ms(turn_gate)} vs {ms(turn_query)}, in turns)",
      "target <= 1.5x", ratio <= 1.5)
 line(f"memory per metric (RSS50 - RSS1) / {services - 1}: {per_metric / KiB:.0f} KiB",
      "target < 1 MiB", per_metric < MiB)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the benchmark scripts (sourced, not run): the timing loop.
 # Callers set $python (an interpreter for reading hyperfine's JSON).
 
@@ -11,6 +12,7 @@ bench() {
     hyperfine --shell=none --warmup "$warmup" --runs "$runs" --style none \
       --export-json "$name.json" "$(printf '%q ' "$@")" >/dev/null 2>"$name.err" \
       || { cat "$name.err" >&2; exit 1; }
+    # shellcheck disable=SC2154  # $python is set by the sourcing script
     "$python" -c 'import json, sys; print(*json.load(open(sys.argv[1]))["results"][0]["times"], sep="\n")' \
       "$name.json" >"$name.times"
   else
