@@ -15,11 +15,12 @@ mod direct;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, HeaderMap, HeaderName, HeaderValue,
+    PROXY_AUTHORIZATION, USER_AGENT, WWW_AUTHENTICATE,
 };
 use http::{Method, StatusCode};
 use http_body_util::Full;
@@ -247,12 +248,17 @@ impl Client {
     /// Checks the address and builds the HTTP client (TLS roots, CA, proxy).
     pub fn new(config: &ClientConfig) -> Result<Self, PromError> {
         let base = parse_address(&config.address)?;
-        let transport = match Direct::for_address(&base, connect_timeout(config.timeout)) {
+        let direct = if direct::proxy_variable_set() {
+            None
+        } else {
+            Direct::for_address(&base, connect_timeout(config.timeout))
+        };
+        let transport = match direct {
             Some(pool) => {
                 let redirects = OnceLock::new();
                 if config.ca_file.is_some() {
                     // A CA file that cannot be read is reported now, as for https.
-                    let _ = redirects.set(Ok(reqwest_client(config, &base)?));
+                    let _ = redirects.set(Ok(reqwest_client(config, true)?));
                 }
                 Transport::Direct {
                     pool: Arc::new(pool),
@@ -260,7 +266,7 @@ impl Client {
                     config: Box::new(config.clone()),
                 }
             }
-            None => Transport::Reqwest(reqwest_client(config, &base)?),
+            None => Transport::Reqwest(reqwest_client(config, base.scheme() == "https")?),
         };
         let mut headers = HeaderMap::new();
         for (name, value) in &config.headers {
@@ -358,25 +364,27 @@ impl Client {
                 redirects,
                 config,
             } => {
+                let started = Instant::now();
                 let answer = self.send_direct(pool, &method, url, form).await?;
                 let Some(next) = redirect(&answer, url, &method) else {
                     let (parts, body) = answer.into_parts();
                     return Ok((parts.status, body));
                 };
+                // One deadline for the whole chain, as reqwest keeps it.
+                let left = self.timeout.saturating_sub(started.elapsed());
+                if left.is_zero() {
+                    return Err(self.timed_out());
+                }
                 let client = redirects
-                    .get_or_init(|| {
-                        parse_address(&config.address)
-                            .and_then(|base| reqwest_client(config, &base))
-                            .map_err(|e| e.to_string())
-                    })
+                    .get_or_init(|| reqwest_client(config, true).map_err(|e| e.to_string()))
                     .as_ref()
                     .map_err(|e| PromError::Config(e.clone()))?;
                 let mut headers = self.headers.clone();
                 if next.cross_host {
-                    headers.remove(AUTHORIZATION);
+                    forget_credentials(&mut headers);
                 }
                 let body = next.keeps_body.then(|| form.to_owned());
-                self.send_reqwest(client, next.method, next.url, body, headers)
+                self.send_reqwest(client, next.method, next.url, body, headers, Some(left))
                     .await
             }
             Transport::Reqwest(client) => {
@@ -387,7 +395,7 @@ impl Client {
                 } else {
                     (url.clone(), Some(form.to_owned()))
                 };
-                self.send_reqwest(client, method, url, body, self.headers.clone())
+                self.send_reqwest(client, method, url, body, self.headers.clone(), None)
                     .await
             }
         }
@@ -432,17 +440,29 @@ impl Client {
         }
     }
 
+    /// A request through reqwest; `timeout` replaces the client's deadline
+    /// (what is left of it after a redirect).
     async fn send_reqwest(
         &self,
         client: &reqwest::Client,
         method: Method,
         url: url::Url,
         body: Option<String>,
-        headers: HeaderMap,
+        mut headers: HeaderMap,
+        timeout: Option<Duration>,
     ) -> Result<(StatusCode, Bytes), PromError> {
+        if body.is_some() {
+            // A configured Content-Type wins, as it did with reqwest's form().
+            headers
+                .entry(CONTENT_TYPE)
+                .or_insert(HeaderValue::from_static(FORM));
+        }
         let mut request = client.request(method, url).headers(headers);
         if let Some(body) = body {
-            request = request.header(CONTENT_TYPE, FORM).body(body);
+            request = request.body(body);
+        }
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
         }
         let response = request.send().await.map_err(|e| self.reqwest_failure(&e))?;
         let status = response.status();
@@ -485,16 +505,15 @@ fn connect_timeout(timeout: Duration) -> Duration {
     timeout.min(Duration::from_secs(10))
 }
 
-/// The reqwest client for TLS, proxies and redirects.
-fn reqwest_client(config: &ClientConfig, base: &url::Url) -> Result<reqwest::Client, PromError> {
+/// The reqwest client for TLS, proxies and redirects. `native_roots`: trust
+/// the system's CAs (reading them costs milliseconds, so only for https).
+fn reqwest_client(config: &ClientConfig, native_roots: bool) -> Result<reqwest::Client, PromError> {
     let mut builder = reqwest::Client::builder()
         .timeout(config.timeout)
         .connect_timeout(connect_timeout(config.timeout))
         .user_agent(USER_AGENT_VALUE)
         .danger_accept_invalid_certs(config.insecure)
-        // Reading the system's CA store costs milliseconds per run; a
-        // plain-HTTP server (the usual in-cluster Prometheus) needs none.
-        .tls_built_in_native_certs(base.scheme() == "https");
+        .tls_built_in_native_certs(native_roots);
     if let Some(path) = &config.ca_file {
         let pem = std::fs::read(path).map_err(|e| {
             PromError::Config(format!("cannot read CA file {}: {e}", path.display()))
@@ -544,6 +563,14 @@ struct Redirect {
     url: url::Url,
     keeps_body: bool,
     cross_host: bool,
+}
+
+/// Removes what reqwest removes when a redirect leaves the host.
+fn forget_credentials(headers: &mut HeaderMap) {
+    for name in [AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, WWW_AUTHENTICATE] {
+        headers.remove(name);
+    }
+    headers.remove("cookie2");
 }
 
 /// `None` when `answer` is not a redirect to follow.
@@ -921,6 +948,21 @@ mod tests {
         assert!(follow(300, "/elsewhere", Method::POST).is_none());
         assert!(follow(304, "/elsewhere", Method::GET).is_none());
         assert!(follow(308, "ftp://prom/", Method::POST).is_none());
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            ("authorization", "Bearer t"),
+            ("cookie", "session=1"),
+            ("cookie2", "x"),
+            ("proxy-authorization", "Basic eA=="),
+            ("x-scope-orgid", "team-a"),
+        ] {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+        forget_credentials(&mut headers);
+        assert_eq!(
+            headers.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+            ["x-scope-orgid"]
+        );
         let no_location = http::Response::builder()
             .status(308)
             .body(Bytes::new())

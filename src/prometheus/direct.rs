@@ -8,8 +8,9 @@
 //! directly. Everything else (TLS, proxies, redirects) stays with reqwest;
 //! [`Direct::for_address`] says when this path applies.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response};
@@ -29,6 +30,18 @@ const KEEPALIVE_IDLE: Duration = Duration::from_secs(15);
 const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(15);
 const KEEPALIVE_PROBES: u32 = 3;
 const USER_TIMEOUT: Duration = Duration::from_secs(30);
+/// An idle connection older than this is not reused (reqwest's pool idle
+/// timeout): servers and load balancers close idle connections after a while,
+/// and a request written just as they do fails.
+const IDLE_LIMIT: Duration = Duration::from_secs(90);
+
+/// Whether a proxy variable for `http://` URLs is set (then reqwest carries
+/// the requests and decides, `NO_PROXY` included).
+pub(super) fn proxy_variable_set() -> bool {
+    PROXY_VARIABLES
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+}
 
 /// Why a request got no response.
 #[derive(Debug)]
@@ -48,33 +61,30 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for Failure {
 /// Pooled HTTP/1.1 connections to one server.
 #[derive(Debug)]
 pub(super) struct Direct {
-    /// Host name or address as `connect` takes it (IPv6 without brackets).
+    /// Host name, resolved at each connect.
     host: String,
+    /// The address when the URL names one: no resolver call.
+    ip: Option<IpAddr>,
     port: u16,
     /// `Host` header: host, and the port when the URL names one.
     authority: HeaderValue,
     connect_timeout: Duration,
-    /// Connections ready for another request.
-    idle: Mutex<Vec<SendRequest<Full<Bytes>>>>,
+    /// Connections ready for another request, with when each went idle.
+    idle: Mutex<Vec<(SendRequest<Full<Bytes>>, Instant)>>,
 }
 
 impl Direct {
     /// The direct path for `base`, or `None` when reqwest must carry the
-    /// requests: not `http`, credentials in the URL, or a proxy variable set.
+    /// requests: not `http`, or credentials in the URL. (The caller checks
+    /// [`proxy_variable_set`].)
     pub(super) fn for_address(base: &url::Url, connect_timeout: Duration) -> Option<Self> {
         if base.scheme() != "http" || !base.username().is_empty() || base.password().is_some() {
             return None;
         }
-        if PROXY_VARIABLES
-            .iter()
-            .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
-        {
-            return None;
-        }
-        let host = match base.host()? {
-            url::Host::Domain(name) => name.to_owned(),
-            url::Host::Ipv4(ip) => ip.to_string(),
-            url::Host::Ipv6(ip) => ip.to_string(),
+        let (host, ip) = match base.host()? {
+            url::Host::Domain(name) => (name.to_owned(), None),
+            url::Host::Ipv4(ip) => (ip.to_string(), Some(IpAddr::V4(ip))),
+            url::Host::Ipv6(ip) => (ip.to_string(), Some(IpAddr::V6(ip))),
         };
         let host_str = base.host_str()?;
         let authority = match base.port() {
@@ -83,6 +93,7 @@ impl Direct {
         };
         Some(Self {
             host,
+            ip,
             port: base.port_or_known_default()?,
             authority: HeaderValue::from_str(&authority).ok()?,
             connect_timeout,
@@ -129,10 +140,13 @@ impl Direct {
         }
     }
 
-    /// An idle connection that is still open.
+    /// An idle connection that is still open and not too old.
     async fn checkout(&self) -> Option<SendRequest<Full<Bytes>>> {
         loop {
-            let mut sender = self.lock().pop()?;
+            let (mut sender, since) = self.lock().pop()?;
+            if since.elapsed() > IDLE_LIMIT {
+                continue;
+            }
             // Err: the server closed it while it sat idle.
             if sender.ready().await.is_ok() {
                 return Some(sender);
@@ -142,24 +156,49 @@ impl Direct {
 
     fn checkin(&self, sender: SendRequest<Full<Bytes>>) {
         if !sender.is_closed() {
-            self.lock().push(sender);
+            self.lock().push((sender, Instant::now()));
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<SendRequest<Full<Bytes>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(SendRequest<Full<Bytes>>, Instant)>> {
         // A panic while holding the lock cannot leave the Vec inconsistent.
         self.idle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Connects to the host's addresses in turn, each with an equal share of
+    /// what is left of the connect timeout (as hyper-util does), so one
+    /// address that drops packets does not use it all.
     async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Failure> {
-        let stream = tokio::time::timeout(
-            self.connect_timeout,
-            TcpStream::connect((self.host.as_str(), self.port)),
-        )
-        .await
-        .map_err(|_| Failure::ConnectTimeout)??;
+        let deadline = tokio::time::Instant::now() + self.connect_timeout;
+        let addresses: Vec<SocketAddr> = match self.ip {
+            Some(ip) => vec![SocketAddr::new(ip, self.port)],
+            None => tokio::time::timeout_at(
+                deadline,
+                tokio::net::lookup_host((self.host.as_str(), self.port)),
+            )
+            .await
+            .map_err(|_| Failure::ConnectTimeout)??
+            .collect(),
+        };
+        let mut last = Failure::Transport(Box::new(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} resolved to no address", self.host),
+        )));
+        for (tried, address) in addresses.iter().enumerate() {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let share = left / u32::try_from(addresses.len() - tried).unwrap_or(u32::MAX);
+            match tokio::time::timeout(share, TcpStream::connect(address)).await {
+                Ok(Ok(stream)) => return self.handshake(stream).await,
+                Ok(Err(error)) => last = error.into(),
+                Err(_) => last = Failure::ConnectTimeout,
+            }
+        }
+        Err(last)
+    }
+
+    async fn handshake(&self, stream: TcpStream) -> Result<SendRequest<Full<Bytes>>, Failure> {
         stream.set_nodelay(true)?;
         keep_alive(&stream);
         let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
@@ -206,33 +245,43 @@ mod tests {
         assert!(direct("http://user@prometheus/").is_none());
     }
 
-    /// A local HTTP/1.1 server: answers every GET on a connection with
-    /// `200 ok`, adding `Connection: close` when `say_close`, and closes a
-    /// connection once it has been idle for `idle_close`. Returns its
-    /// address and the count of connections it accepted.
+    /// A local HTTP/1.1 server on `bind`: answers every GET on a connection
+    /// with `200 ok`, adding `Connection: close` (and closing) when
+    /// `say_close`. Every open connection is closed without a word when the
+    /// returned sender is sent to. Also returns the count of connections.
     async fn server(
+        bind: &str,
         say_close: bool,
-        idle_close: Duration,
     ) -> (
-        std::net::SocketAddr,
+        SocketAddr,
         std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        tokio::sync::watch::Sender<()>,
     ) {
         use std::sync::atomic::Ordering;
         use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (close, closed) = tokio::sync::watch::channel(());
         let count = accepted.clone();
         tokio::spawn(async move {
             loop {
                 let (mut stream, _) = listener.accept().await.unwrap();
                 count.fetch_add(1, Ordering::SeqCst);
+                // Only a close sent from now on concerns this connection.
+                let mut closed = closed.clone();
+                closed.borrow_and_update();
                 tokio::spawn(async move {
                     let mut head = Vec::new();
                     let mut buf = [0u8; 1024];
                     loop {
-                        let read = tokio::time::timeout(idle_close, stream.read(&mut buf)).await;
-                        let Ok(Ok(n @ 1..)) = read else { return };
+                        let n = tokio::select! {
+                            read = stream.read(&mut buf) => match read {
+                                Ok(n @ 1..) => n,
+                                _ => return,
+                            },
+                            _ = closed.changed() => return,
+                        };
                         head.extend_from_slice(&buf[..n]);
                         if head.windows(4).any(|w| w == b"\r\n\r\n") {
                             head.clear();
@@ -252,7 +301,7 @@ mod tests {
                 });
             }
         });
-        (addr, accepted)
+        (addr, accepted, close)
     }
 
     fn get(authority: &HeaderValue) -> Request<Full<Bytes>> {
@@ -274,18 +323,19 @@ mod tests {
     #[tokio::test]
     async fn connections_are_reused_and_replaced_once_the_server_closed_them() {
         use std::sync::atomic::Ordering;
-        let (addr, accepted) = server(false, Duration::from_millis(100)).await;
+        let (addr, accepted, close) = server("127.0.0.1:0", false).await;
         let pool = direct(&format!("http://{addr}/")).unwrap();
         assert_eq!(ask(&pool).await, "ok");
         assert_eq!(ask(&pool).await, "ok");
         assert_eq!(accepted.load(Ordering::SeqCst), 1, "kept alive and reused");
-        // The server drops the idle connection; the next request gets a new
-        // one instead of an error.
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // The server drops the idle connection (as an idle timeout does); the
+        // next request gets a new one instead of an error.
+        close.send(()).unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(ask(&pool).await, "ok");
         assert_eq!(accepted.load(Ordering::SeqCst), 2);
 
-        let (addr, accepted) = server(true, Duration::from_secs(5)).await;
+        let (addr, accepted, _close) = server("127.0.0.1:0", true).await;
         let pool = direct(&format!("http://{addr}/")).unwrap();
         assert_eq!(ask(&pool).await, "ok");
         assert_eq!(ask(&pool).await, "ok");
@@ -294,6 +344,27 @@ mod tests {
             2,
             "Connection: close is honoured"
         );
+    }
+
+    #[tokio::test]
+    async fn a_name_is_resolved_and_its_addresses_tried_in_turn() {
+        // `localhost` may resolve to ::1 first; only 127.0.0.1 listens, so
+        // a refused address must lead on to the next one.
+        let (addr, _, _close) = server("127.0.0.1:0", false).await;
+        let pool = direct(&format!("http://localhost:{}/", addr.port())).unwrap();
+        assert_eq!(
+            pool.authority(),
+            format!("localhost:{}", addr.port()).as_str()
+        );
+        assert_eq!(ask(&pool).await, "ok");
+        let pool = direct("http://name.invalid:9090/").unwrap();
+        match pool.send(|| get(pool.authority())).await {
+            Err(Failure::Transport(error)) => assert!(
+                error.to_string().contains("lookup") || error.to_string().contains("resolve"),
+                "{error}"
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]
