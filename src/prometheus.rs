@@ -237,11 +237,29 @@ enum Transport {
     /// [`direct`]). A redirect is followed by reqwest, built on first need.
     Direct {
         pool: Arc<Direct>,
-        redirects: Arc<OnceLock<Result<reqwest::Client, String>>>,
-        config: Box<ClientConfig>,
+        redirects: Arc<LazyReqwest>,
     },
     /// TLS, proxies: reqwest.
     Reqwest(reqwest::Client),
+}
+
+/// The reqwest client that follows redirects answered on the direct path,
+/// built only if one is (building it reads the system's CA store).
+#[derive(Debug)]
+struct LazyReqwest {
+    config: ClientConfig,
+    /// The configured CA file's certificates, read (and checked) up front.
+    ca: Vec<reqwest::Certificate>,
+    client: OnceLock<Result<reqwest::Client, String>>,
+}
+
+impl LazyReqwest {
+    fn get(&self) -> Result<&reqwest::Client, PromError> {
+        self.client
+            .get_or_init(|| reqwest_client(&self.config, &self.ca, true).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| PromError::Config(e.clone()))
+    }
 }
 
 impl Client {
@@ -253,20 +271,18 @@ impl Client {
         } else {
             Direct::for_address(&base, connect_timeout(config.timeout))
         };
+        // A CA file that cannot be read is reported now, on either path.
+        let ca = ca_certificates(config)?;
         let transport = match direct {
-            Some(pool) => {
-                let redirects = OnceLock::new();
-                if config.ca_file.is_some() {
-                    // A CA file that cannot be read is reported now, as for https.
-                    let _ = redirects.set(Ok(reqwest_client(config, true)?));
-                }
-                Transport::Direct {
-                    pool: Arc::new(pool),
-                    redirects: Arc::new(redirects),
-                    config: Box::new(config.clone()),
-                }
-            }
-            None => Transport::Reqwest(reqwest_client(config, base.scheme() == "https")?),
+            Some(pool) => Transport::Direct {
+                pool: Arc::new(pool),
+                redirects: Arc::new(LazyReqwest {
+                    config: config.clone(),
+                    ca,
+                    client: OnceLock::new(),
+                }),
+            },
+            None => Transport::Reqwest(reqwest_client(config, &ca, base.scheme() == "https")?),
         };
         let mut headers = HeaderMap::new();
         for (name, value) in &config.headers {
@@ -359,11 +375,7 @@ impl Client {
         form: &str,
     ) -> Result<(StatusCode, Bytes), PromError> {
         match &self.transport {
-            Transport::Direct {
-                pool,
-                redirects,
-                config,
-            } => {
+            Transport::Direct { pool, redirects } => {
                 let started = Instant::now();
                 let answer = self.send_direct(pool, &method, url, form).await?;
                 let Some(next) = redirect(&answer, url, &method) else {
@@ -375,10 +387,7 @@ impl Client {
                 if left.is_zero() {
                     return Err(self.timed_out());
                 }
-                let client = redirects
-                    .get_or_init(|| reqwest_client(config, true).map_err(|e| e.to_string()))
-                    .as_ref()
-                    .map_err(|e| PromError::Config(e.clone()))?;
+                let client = redirects.get()?;
                 let mut headers = self.headers.clone();
                 if next.cross_host {
                     forget_credentials(&mut headers);
@@ -505,35 +514,45 @@ fn connect_timeout(timeout: Duration) -> Duration {
     timeout.min(Duration::from_secs(10))
 }
 
-/// The reqwest client for TLS, proxies and redirects. `native_roots`: trust
-/// the system's CAs (reading them costs milliseconds, so only for https).
-fn reqwest_client(config: &ClientConfig, native_roots: bool) -> Result<reqwest::Client, PromError> {
+/// The reqwest client for TLS, proxies and redirects, trusting `ca` as
+/// well. `native_roots`: trust the system's CAs (reading them costs
+/// milliseconds, so only for https).
+fn reqwest_client(
+    config: &ClientConfig,
+    ca: &[reqwest::Certificate],
+    native_roots: bool,
+) -> Result<reqwest::Client, PromError> {
     let mut builder = reqwest::Client::builder()
         .timeout(config.timeout)
         .connect_timeout(connect_timeout(config.timeout))
         .user_agent(USER_AGENT_VALUE)
         .danger_accept_invalid_certs(config.insecure)
         .tls_built_in_native_certs(native_roots);
-    if let Some(path) = &config.ca_file {
-        let pem = std::fs::read(path).map_err(|e| {
-            PromError::Config(format!("cannot read CA file {}: {e}", path.display()))
-        })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            PromError::Config(format!("{} holds no PEM certificate: {e}", path.display()))
-        })?;
-        if certs.is_empty() {
-            return Err(PromError::Config(format!(
-                "{} holds no PEM certificate",
-                path.display()
-            )));
-        }
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
+    for cert in ca {
+        builder = builder.add_root_certificate(cert.clone());
     }
     builder
         .build()
         .map_err(|e| PromError::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// The certificates of the configured CA file (none without one).
+fn ca_certificates(config: &ClientConfig) -> Result<Vec<reqwest::Certificate>, PromError> {
+    let Some(path) = &config.ca_file else {
+        return Ok(Vec::new());
+    };
+    let pem = std::fs::read(path)
+        .map_err(|e| PromError::Config(format!("cannot read CA file {}: {e}", path.display())))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        PromError::Config(format!("{} holds no PEM certificate: {e}", path.display()))
+    })?;
+    if certs.is_empty() {
+        return Err(PromError::Config(format!(
+            "{} holds no PEM certificate",
+            path.display()
+        )));
+    }
+    Ok(certs)
 }
 
 /// The `Authorization` header for `auth`, marked sensitive.

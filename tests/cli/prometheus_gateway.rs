@@ -213,10 +213,12 @@ impl Gateway {
                         let behaviour = behaviour.clone();
                         let tls = tls.clone();
                         tokio::spawn(async move {
-                            let handshakes = state.clone();
+                            // The service takes `state` and `activity`; these
+                            // stay for the handshake and idle-close counts.
+                            let counters = state.clone();
                             let idle_close = behaviour.idle_close;
                             let activity = Arc::new(Activity::new());
-                            let closer = (state.clone(), activity.clone());
+                            let watched = activity.clone();
                             let service = service_fn(move |req| {
                                 let activity = activity.clone();
                                 activity.in_flight.fetch_add(1, Ordering::SeqCst);
@@ -244,7 +246,7 @@ impl Gateway {
                                                 .await;
                                         }
                                         Err(_) => {
-                                            handshakes
+                                            counters
                                                 .handshakes_failed
                                                 .fetch_add(1, Ordering::SeqCst);
                                         }
@@ -255,12 +257,11 @@ impl Gateway {
                                 return serve.await;
                             };
                             // Dropping the connection future closes the socket.
-                            let (state, activity) = closer;
                             let watch = async {
                                 loop {
                                     tokio::time::sleep(idle / 4).await;
-                                    if activity.idle_for().is_some_and(|t| t >= idle) {
-                                        state.idle_closed.fetch_add(1, Ordering::SeqCst);
+                                    if watched.idle_for().is_some_and(|t| t >= idle) {
+                                        counters.idle_closed.fetch_add(1, Ordering::SeqCst);
                                         return;
                                     }
                                 }
