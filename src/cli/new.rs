@@ -58,8 +58,9 @@ pub(crate) struct NewArgs {
 pub(super) fn run(session: &Session, args: NewArgs) -> anyhow::Result<Outcome> {
     let (loaded, printer) = session.load_config()?;
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let prompter = Prompter::new(loaded.config.no_input);
     if args.list {
-        return list(&printer, &args, &cwd);
+        return list(&printer, &args, &cwd, &prompter);
     }
     let Some(dir) = args.dir.clone() else {
         bail!("DIR is required");
@@ -69,9 +70,12 @@ pub(super) fn run(session: &Session, args: NewArgs) -> anyhow::Result<Outcome> {
         .as_deref()
         .unwrap_or(scaffold::DEFAULT_TEMPLATE);
     if matches!(source::Spec::parse(template_name), source::Spec::Git { .. }) {
-        printer.note(&format!("fetching template {template_name}"));
+        printer.note(&format!(
+            "fetching template {}",
+            source::without_credentials(template_name)
+        ));
     }
-    let template = source::load(template_name, &cwd).map_err(explain)?;
+    let template = source::load(template_name, &cwd, git_prompts(&prompter)).map_err(explain)?;
     let answers_text = match &args.answers {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -79,7 +83,6 @@ pub(super) fn run(session: &Session, args: NewArgs) -> anyhow::Result<Outcome> {
         ),
         None => None,
     };
-    let prompter = Prompter::new(loaded.config.no_input);
     let mut asker = TerminalAsker {
         prompter: &prompter,
     };
@@ -301,10 +304,24 @@ fn display_value(value: &Value) -> String {
     }
 }
 
+/// Whether git may ask for credentials: only where opsctl itself may prompt.
+fn git_prompts(prompter: &Prompter) -> scaffold::Prompts {
+    if prompter.is_interactive() {
+        scaffold::Prompts::Allowed
+    } else {
+        scaffold::Prompts::Never
+    }
+}
+
 /// `--list`: templates and their variables.
-fn list(printer: &Printer, args: &NewArgs, cwd: &Path) -> anyhow::Result<Outcome> {
+fn list(
+    printer: &Printer,
+    args: &NewArgs,
+    cwd: &Path,
+    prompter: &Prompter,
+) -> anyhow::Result<Outcome> {
     let templates: Vec<Template> = match &args.template {
-        Some(name) => vec![source::load(name, cwd).map_err(explain)?],
+        Some(name) => vec![source::load(name, cwd, git_prompts(prompter)).map_err(explain)?],
         None => source::builtins().map_err(explain)?,
     };
     let report = ListReport {

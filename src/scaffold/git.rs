@@ -1,8 +1,12 @@
-//! Templates in git repositories: a bare clone into a private temp dir with
-//! libgit2, the ref resolved to one commit, and the files read straight from
-//! that commit's tree (no checkout, so nothing runs and no link is followed).
+//! Templates in git repositories: a bare clone into a private temp dir by
+//! the `git` command (so the user's credential helpers, ssh configuration,
+//! proxies and CA settings apply, ADR 0012), the ref resolved to one commit
+//! with libgit2, and the files read straight from that commit's tree (no
+//! checkout, so nothing runs and no link is followed).
 
-use git2::{AutotagOption, Cred, CredentialType, FetchOptions, RemoteCallbacks, Repository};
+use std::process::{Command, Stdio};
+
+use git2::Repository;
 
 use super::ScaffoldError;
 use super::source::RawFile;
@@ -13,10 +17,41 @@ pub(super) struct Fetched {
     pub commit: String,
 }
 
+/// Whether `git` may ask the user for credentials while it fetches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompts {
+    /// At a terminal: git may prompt for a user name, password or passphrase.
+    Allowed,
+    /// In CI, a hook or with `--no-input`: a missing credential is an error.
+    Never,
+}
+
 /// Git file modes of entries that are not plain files.
 const MODE_LINK: i32 = 0o120000;
 const MODE_SUBMODULE: i32 = 0o160000;
 const MODE_EXECUTABLE: i32 = 0o100755;
+
+/// Variables that point git at a particular repository
+/// (`git rev-parse --local-env-vars`): set when opsctl runs inside a git hook,
+/// they would redirect or break the clone. Configuration given with `git -c`
+/// (`GIT_CONFIG_PARAMETERS`, `GIT_CONFIG_COUNT`) is kept, as git keeps it for
+/// submodules.
+const REPOSITORY_ENV: [&str; 14] = [
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CONFIG",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_GRAFT_FILE",
+    "GIT_INDEX_FILE",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_PREFIX",
+    "GIT_INTERNAL_SUPER_PREFIX",
+    "GIT_SHALLOW_FILE",
+    "GIT_COMMON_DIR",
+];
 
 /// `url` with any `user:password@` taken out, for messages and records: a
 /// token in a clone URL must not reach logs or a committed answers file.
@@ -41,23 +76,40 @@ pub(super) fn without_userinfo(url: &str) -> String {
     }
 }
 
+/// `text` with the credentials taken out of every URL in it (git quotes the
+/// URL it failed on, password included).
+fn scrub_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut token = String::new();
+    for c in text.chars() {
+        if c.is_whitespace() || matches!(c, '\'' | '"' | '`') {
+            out.push_str(&without_userinfo(&token));
+            token.clear();
+            out.push(c);
+        } else {
+            token.push(c);
+        }
+    }
+    out.push_str(&without_userinfo(&token));
+    out
+}
+
 /// Clones `url`, resolves `reference` (default: the remote's HEAD) and reads
 /// the tree under `subdir`.
 pub(super) fn fetch(
     url: &str,
     reference: Option<&str>,
     subdir: Option<&str>,
+    prompts: Prompts,
 ) -> Result<Fetched, ScaffoldError> {
     let failed = |message: String| ScaffoldError::Git {
         url: without_userinfo(url),
         message,
     };
     let scratch = crate::fsx::PrivateTempDir::new()?;
-    let mut builder = git2::build::RepoBuilder::new();
-    builder.bare(true).fetch_options(fetch_options());
-    let repo = builder
-        .clone(url, scratch.path())
-        .map_err(|e| failed(describe(&e)))?;
+    let dir = scratch.path().join("template.git");
+    clone(url, &dir, prompts).map_err(failed)?;
+    let repo = Repository::open_bare(&dir).map_err(|e| failed(describe(&e)))?;
     let commit = resolve(&repo, reference).map_err(failed)?;
     let mut tree = commit.tree().map_err(|e| failed(describe(&e)))?;
     if let Some(dir) = subdir {
@@ -85,37 +137,51 @@ pub(super) fn fetch(
     })
 }
 
-/// Callbacks for private repositories: ssh-agent for ssh URLs, git's
-/// credential helpers for https; each tried once so a wrong credential
-/// fails instead of looping.
-fn fetch_options() -> FetchOptions<'static> {
-    let mut tried = CredentialType::empty();
-    let mut callbacks = RemoteCallbacks::new();
-    callbacks.credentials(move |url, username, allowed| {
-        if allowed.contains(CredentialType::SSH_KEY) && !tried.contains(CredentialType::SSH_KEY) {
-            tried |= CredentialType::SSH_KEY;
-            return Cred::ssh_key_from_agent(username.unwrap_or("git"));
+/// `git clone --bare URL DIR`, with git's own error as the message.
+fn clone(url: &str, dir: &std::path::Path, prompts: Prompts) -> Result<(), String> {
+    let mut git = Command::new("git");
+    git.args(["clone", "--bare", "--quiet", "--"])
+        .arg(url)
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for name in REPOSITORY_ENV {
+        git.env_remove(name);
+    }
+    if prompts == Prompts::Never {
+        // git asks on the terminal, not on stdin; this turns that off.
+        git.env("GIT_TERMINAL_PROMPT", "0").stdin(Stdio::null());
+    }
+    let output = git.output().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            "opsctl fetches git templates with the `git` command, which is not installed \
+             (or not on PATH)"
+                .to_owned()
+        } else {
+            format!("cannot run git: {e}")
         }
-        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT)
-            && !tried.contains(CredentialType::USER_PASS_PLAINTEXT)
-        {
-            tried |= CredentialType::USER_PASS_PLAINTEXT;
-            let config = git2::Config::open_default()?;
-            return Cred::credential_helper(&config, url, username);
-        }
-        if allowed.contains(CredentialType::DEFAULT) && !tried.contains(CredentialType::DEFAULT) {
-            tried |= CredentialType::DEFAULT;
-            return Cred::default();
-        }
-        Err(git2::Error::from_str(
-            "authentication failed (no ssh-agent key or credential helper accepted)",
-        ))
-    });
-    let mut options = FetchOptions::new();
-    options
-        .remote_callbacks(callbacks)
-        .download_tags(AutotagOption::All);
-    options
+    })?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(|line| {
+            let line = line.trim();
+            ["fatal: ", "error: "]
+                .iter()
+                .find_map(|prefix| line.strip_prefix(prefix))
+                .unwrap_or(line)
+        })
+        .filter(|line| !line.is_empty())
+        .collect();
+    let message = if lines.is_empty() {
+        format!("git clone failed ({})", output.status)
+    } else {
+        lines.join("; ")
+    };
+    Err(scrub_urls(&message))
 }
 
 /// The commit a ref names: a branch, a tag, or a commit id (full or short).
@@ -228,7 +294,18 @@ fn describe(e: &git2::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::without_userinfo;
+    use super::{scrub_urls, without_userinfo};
+
+    #[test]
+    fn messages_lose_the_credentials_of_every_url() {
+        assert_eq!(
+            scrub_urls(
+                "unable to access 'https://u:tok@h/a.git/': 401; see \"ssh://git:pw@h/b\" or http://x@y/z"
+            ),
+            "unable to access 'https://h/a.git/': 401; see \"ssh://git@h/b\" or http://y/z"
+        );
+        assert_eq!(scrub_urls("no url here"), "no url here");
+    }
 
     #[test]
     fn credentials_are_taken_out_of_urls() {

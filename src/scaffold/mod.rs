@@ -1,7 +1,7 @@
 //! `opsctl new`: a directory generated from a template.
 //!
 //! A template ([`source`]) is a directory with an `opsctl-template.toml`
-//! ([`manifest`]): built in, local, or in a git repository ([`git`]). Its
+//! ([`manifest`]): built in, local, or in a git repository (fetched by the `git` command). Its
 //! variables are answered from `--set`, an answers file, prompts or defaults
 //! ([`answers`]); its files are rendered with the shared Tera engine and
 //! chosen by its conditions, and marked files are sealed ([`generate`]).
@@ -21,6 +21,7 @@ use std::path::PathBuf;
 
 pub use answers::{Answers, Asker};
 pub use generate::{GeneratedFile, Plan};
+pub use git::Prompts;
 pub use manifest::{Manifest, VarType, Variable};
 pub use source::{Origin, Template, TemplateFile};
 pub use stage::{FileAction, Staged};
@@ -50,7 +51,7 @@ pub enum ScaffoldError {
     Git {
         /// The repository URL.
         url: String,
-        /// libgit2's message, reworded where it helps.
+        /// git's message (credentials taken out), or what opsctl found wrong.
         message: String,
     },
     /// `opsctl-template.toml` is malformed.
@@ -197,8 +198,9 @@ impl ScaffoldError {
                 builtins.join(", ")
             )),
             ScaffoldError::Git { .. } => Some(
-                "check the URL, the ref after # and your network or git credentials \
-                 (ssh-agent for ssh URLs, a credential helper for https)"
+                "check the URL, the ref after # and your network or git credentials; opsctl \
+                 runs `git clone`, so your git configuration, credential helpers and ssh \
+                 setup apply"
                     .to_owned(),
             ),
             ScaffoldError::UnknownVariable { known, .. } => Some(format!(

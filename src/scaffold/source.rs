@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::git::Prompts;
 use super::manifest::{self, MANIFEST_FILE, Manifest};
 use super::{ScaffoldError, builtin, git};
 
@@ -85,6 +86,14 @@ fn parse_git(text: &str) -> Option<Spec> {
     })
 }
 
+/// `text` as it may be shown: a git URL loses its credentials.
+pub fn without_credentials(text: &str) -> String {
+    match Spec::parse(text) {
+        Spec::Git { .. } => git::without_userinfo(text),
+        _ => text.to_owned(),
+    }
+}
+
 /// Where a loaded template came from, as recorded in the answers file.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Origin {
@@ -138,8 +147,9 @@ pub(super) struct RawFile {
     pub executable: bool,
 }
 
-/// Reads the template `text` names; relative paths are taken from `cwd`.
-pub fn load(text: &str, cwd: &Path) -> Result<Template, ScaffoldError> {
+/// Reads the template `text` names; relative paths are taken from `cwd`;
+/// `prompts` says whether git may ask for credentials.
+pub fn load(text: &str, cwd: &Path, prompts: Prompts) -> Result<Template, ScaffoldError> {
     match Spec::parse(text) {
         Spec::Builtin(name) => {
             let files = builtin::files(&name);
@@ -201,7 +211,7 @@ pub fn load(text: &str, cwd: &Path) -> Result<Template, ScaffoldError> {
             reference,
             subdir,
         } => {
-            let fetched = git::fetch(&url, reference.as_deref(), subdir.as_deref())?;
+            let fetched = git::fetch(&url, reference.as_deref(), subdir.as_deref(), prompts)?;
             let origin = Origin {
                 kind: "git",
                 source: git::without_userinfo(text),
@@ -221,7 +231,7 @@ pub fn load(text: &str, cwd: &Path) -> Result<Template, ScaffoldError> {
 pub fn builtins() -> Result<Vec<Template>, ScaffoldError> {
     builtin::names()
         .iter()
-        .map(|name| load(name, Path::new(".")))
+        .map(|name| load(name, Path::new("."), Prompts::Never))
         .collect()
 }
 

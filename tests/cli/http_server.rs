@@ -24,6 +24,8 @@ pub struct Behaviour {
     pub delay: Option<Duration>,
     /// Answer with this status instead of 200.
     pub status: Option<u16>,
+    /// With a 401 status: ask for HTTP basic credentials (`WWW-Authenticate`).
+    pub basic_challenge: bool,
 }
 
 /// A running server; stopped (all connections closed) when dropped.
@@ -41,6 +43,7 @@ struct State {
     requests: AtomicU64,
     by_path: Mutex<BTreeMap<String, u64>>,
     body_bytes: AtomicU64,
+    authorizations: Mutex<Vec<String>>,
 }
 
 impl TestServer {
@@ -159,6 +162,11 @@ impl TestServer {
         self.state.by_path.lock().unwrap().clone()
     }
 
+    /// Every `Authorization` header received, in order.
+    pub fn authorizations(&self) -> Vec<String> {
+        self.state.authorizations.lock().unwrap().clone()
+    }
+
     /// Request body bytes received.
     pub fn body_bytes(&self) -> u64 {
         self.state.body_bytes.load(Ordering::SeqCst)
@@ -193,6 +201,10 @@ async fn answer(
         .unwrap()
         .entry(req.uri().path().to_owned())
         .or_default() += 1;
+    if let Some(value) = req.headers().get(hyper::header::AUTHORIZATION) {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        state.authorizations.lock().unwrap().push(value);
+    }
     let body = req
         .into_body()
         .collect()
@@ -211,6 +223,12 @@ async fn answer(
     let mut response = Response::new(Full::new(Bytes::from_static(b"hello, world\n")));
     if let Some(status) = behaviour.status {
         *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
+        if status == 401 && behaviour.basic_challenge {
+            response.headers_mut().insert(
+                hyper::header::WWW_AUTHENTICATE,
+                hyper::header::HeaderValue::from_static("Basic realm=\"templates\""),
+            );
+        }
     }
     Ok(response)
 }

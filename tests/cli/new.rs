@@ -615,10 +615,17 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
     assert_eq!(std::fs::read_to_string(s.work().join("file")).unwrap(), "x");
 }
 
-/// Templates over https go through libgit2's TLS (OpenSSL built in, ADR
-/// 0010): the server's certificate is checked against the system's CAs, so an
-/// unknown issuer is refused, and a CA named by SSL_CERT_FILE is trusted (the
-/// server then answers 404, which is an error too). Nothing is written.
+/// Git templates are cloned by the `git` command (ADR 0012) with the user's
+/// git setup and a scrubbed environment, as [`git_env`] gives a test.
+fn git_env(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+    // No system-wide git configuration (credential helpers, CA files) leaks in.
+    cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+}
+
+/// Templates over https go through git's TLS: the server's certificate is
+/// checked, so an unknown issuer is refused, and a CA given to git
+/// (`GIT_SSL_CAINFO`) is trusted (the server then answers 404, which is an
+/// error too). Nothing is written.
 #[test]
 fn git_templates_over_https_check_the_server_certificate() {
     use crate::http_server::{Behaviour, TestServer};
@@ -630,25 +637,182 @@ fn git_templates_over_https_check_the_server_certificate() {
     let s = Sandbox::new();
     let new = |cert_file: Option<&Path>| {
         let mut cmd = s.cmd();
-        cmd.env_remove("SSL_CERT_FILE").env_remove("SSL_CERT_DIR");
+        git_env(&mut cmd);
         if let Some(file) = cert_file {
-            cmd.env("SSL_CERT_FILE", file);
+            cmd.env("GIT_SSL_CAINFO", file);
         }
         cmd.args(["new", "target", "--defaults", "--set", "name=ok"])
             .args(["--template", &url])
             .assert()
             .code(2)
     };
-    new(None).stderr(predicate::str::contains(format!(
-        "git template {url}: the SSL certificate is invalid"
-    )));
+    new(None)
+        .stderr(predicate::str::contains(format!("git template {url}: ")))
+        .stderr(predicate::str::contains("certificate"));
     assert!(server.by_path().is_empty(), "{:?}", server.by_path());
 
     let ca = s.write("ca.pem", server.cert_pem());
-    new(Some(&ca)).stderr(predicate::str::contains("unexpected http status code: 404"));
+    new(Some(&ca)).stderr(predicate::str::contains("not found"));
     assert_eq!(
         server.by_path().get("/team/template.git/info/refs"),
         Some(&1)
+    );
+    assert!(!s.work().join("target").exists());
+}
+
+/// The start of a Python program that runs argv[1:] on a pseudo-terminal:
+/// `expect(text)` waits for `text` on the screen (20 s at most) and `fd`
+/// writes to the keyboard.
+const PTY_DRIVER: &str = r#"
+import os, pty, select, sys, time
+
+argv = sys.argv[1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+seen = b""
+
+def expect(text, timeout=20):
+    global seen
+    deadline = time.time() + timeout
+    while text.encode() not in seen:
+        left = deadline - time.time()
+        if left <= 0:
+            sys.exit("timed out waiting for %r; screen:\n%s" % (text, seen.decode(errors="replace")))
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+    seen = seen[seen.index(text.encode()) + len(text):]
+
+def finish():
+    while True:
+        try:
+            if not os.read(fd, 4096):
+                break
+        except OSError:
+            break
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+"#;
+
+/// Runs `opsctl ARGS` on a pseudo-terminal, typing as `driver` says (Python
+/// run after [`PTY_DRIVER`]); returns whether the driver succeeded and what
+/// it printed.
+fn on_a_pty(s: &Sandbox, env: &[(&str, &str)], driver: &str, args: &[&str]) -> (bool, String) {
+    let mut cmd = Command::new(tool("python", VENV_INSTALL));
+    cmd.current_dir(s.work())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", s.home())
+        .env("TERM", "xterm")
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .args([
+            "-c",
+            &format!("{PTY_DRIVER}{driver}"),
+            crate::support::OPSCTL,
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// git may ask for credentials only where opsctl itself may prompt: at a
+/// terminal it asks (and sends what was typed); with `--no-input` or without
+/// a terminal it fails at once instead of waiting. Credentials in the URL are
+/// used but never printed.
+#[test]
+fn git_templates_ask_for_credentials_only_where_opsctl_may_prompt() {
+    use crate::http_server::{Behaviour, TestServer};
+    let server = TestServer::start_tls(Behaviour {
+        status: Some(401),
+        basic_challenge: true,
+        ..Behaviour::default()
+    });
+    let url = server.https_url("/team/private.git");
+    let s = Sandbox::new();
+    let ca = s.write("ca.pem", server.cert_pem());
+    let ca = ca.to_str().unwrap();
+    let basic = |user_password: &str| {
+        use base64::Engine;
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(user_password)
+        )
+    };
+    let args = [
+        "new",
+        "target",
+        "--defaults",
+        "--set",
+        "name=ok",
+        "--template",
+    ];
+
+    // At a terminal: git asks, and the answers reach the server.
+    let (ok, screen) = on_a_pty(
+        &s,
+        &[("GIT_SSL_CAINFO", ca)],
+        r#"
+expect("Username for"); os.write(fd, b"ada\r")
+expect("Password for"); os.write(fd, b"typed-secret\r")
+code = finish()
+sys.exit(0 if code == 2 else "exit %s" % code)
+"#,
+        &[&args[..], &[url.as_str()]].concat(),
+    );
+    assert!(ok, "{screen}");
+    assert!(!screen.contains("typed-secret"), "{screen}");
+    assert!(
+        server.authorizations().contains(&basic("ada:typed-secret")),
+        "{:?}",
+        server.authorizations()
+    );
+
+    // At a terminal with --no-input: no question, an error naming why.
+    let (ok, screen) = on_a_pty(
+        &s,
+        &[("GIT_SSL_CAINFO", ca)],
+        r#"
+expect("terminal prompts disabled")
+code = finish()
+sys.exit(0 if code == 2 else "exit %s" % code)
+"#,
+        &[&["--no-input"], &args[..], &[url.as_str()]].concat(),
+    );
+    assert!(ok, "{screen}");
+    assert!(!screen.contains("Username for"), "{screen}");
+
+    // Without a terminal, with credentials in the URL: they are sent, and
+    // the error does not show the password.
+    let with_credentials = url.replace("https://", "https://ada:url-secret@");
+    let mut cmd = s.cmd();
+    git_env(&mut cmd)
+        .env("GIT_SSL_CAINFO", ca)
+        .args(args)
+        .arg(&with_credentials)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("git template {url}: ")))
+        .stderr(predicate::str::contains("url-secret").not());
+    assert!(
+        server.authorizations().contains(&basic("ada:url-secret")),
+        "{:?}",
+        server.authorizations()
     );
     assert!(!s.work().join("target").exists());
 }
@@ -858,6 +1022,37 @@ fn a_git_template_is_generated_from_a_tag_and_a_subdirectory() {
     let answers = std::fs::read_to_string(s.work().join("at-head/.opsctl/answers.toml")).unwrap();
     assert!(answers.contains(&format!("commit = \"{v2}\"")), "{answers}");
 
+    // Inside a git hook, where git's variables name another repository, the
+    // clone is unaffected.
+    let hook_repo = s.home().join("hook-repo/.git");
+    s.cmd()
+        .env("GIT_DIR", &hook_repo)
+        .env("GIT_OBJECT_DIRECTORY", hook_repo.join("objects"))
+        .env("GIT_INDEX_FILE", hook_repo.join("index"))
+        .args(["new", "in-hook", "--template", &format!("{url}//tpl")])
+        .args(["--set", "name=eve"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(s.work().join("in-hook/hello.txt")).unwrap(),
+        "v2 hello eve\n"
+    );
+    assert!(!hook_repo.exists());
+
+    // Without git installed: an error that says so.
+    let empty = s.home().join("empty-bin");
+    std::fs::create_dir_all(&empty).unwrap();
+    s.cmd()
+        .env("PATH", &empty)
+        .args(["new", "no-git", "--template", &format!("{url}//tpl")])
+        .args(["--set", "name=x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "opsctl fetches git templates with the `git` command, which is not installed",
+        ));
+    assert!(!s.work().join("no-git").exists());
+
     // A ref or subdirectory that does not exist.
     s.cmd()
         .args([
@@ -960,29 +1155,6 @@ default = false
         ],
     );
     let driver = r#"
-import os, pty, select, sys, time
-
-argv = sys.argv[1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-seen = b""
-
-def expect(text, timeout=20):
-    global seen
-    deadline = time.time() + timeout
-    while text.encode() not in seen:
-        left = deadline - time.time()
-        if left <= 0:
-            sys.exit("timed out waiting for %r; screen:\n%s" % (text, seen.decode(errors="replace")))
-        ready, _, _ = select.select([fd], [], [], left)
-        if ready:
-            try:
-                seen += os.read(fd, 4096)
-            except OSError:
-                break
-    seen = seen[seen.index(text.encode()) + len(text):]
-
 expect("Service name"); os.write(fd, b"Bad_Name\r")
 expect("not a DNS-1123 label"); os.write(fd, b"good-name\r")
 expect("HTTP port"); os.write(fd, b"70000\r")
@@ -990,32 +1162,15 @@ expect("65535"); os.write(fd, b"9000\r")
 expect("Flavor"); os.write(fd, b"\r")
 expect("Add extras?"); os.write(fd, b"y")
 expect("created")
-_, status = os.waitpid(pid, 0)
-sys.exit(os.waitstatus_to_exitcode(status))
+sys.exit(finish())
 "#;
-    let out = Command::new(tool("python", VENV_INSTALL))
-        .current_dir(s.work())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", s.home())
-        .env("TERM", "xterm")
-        .args([
-            "-c",
-            driver,
-            crate::support::OPSCTL,
-            "new",
-            "project",
-            "--template",
-            "./asked",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let (ok, screen) = on_a_pty(
+        &s,
+        &[],
+        driver,
+        &["new", "project", "--template", "./asked"],
     );
+    assert!(ok, "{screen}");
     assert_eq!(
         std::fs::read_to_string(s.work().join("project/out.txt")).unwrap(),
         "good-name 9000 fancy true\n"
