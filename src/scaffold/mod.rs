@@ -54,6 +54,15 @@ pub enum ScaffoldError {
         /// git's message (credentials taken out), or what opsctl found wrong.
         message: String,
     },
+    /// A git template was asked for and there is no `git` command to fetch it.
+    #[error(
+        "git template {url}: opsctl fetches git templates with the `git` command, which is not \
+         installed (or not on PATH)"
+    )]
+    GitNotInstalled {
+        /// The repository URL.
+        url: String,
+    },
     /// `opsctl-template.toml` is malformed.
     #[error("{origin}{}: {message}{}", location(*line, *column), excerpt_block(excerpt))]
     Manifest {
@@ -201,6 +210,11 @@ impl ScaffoldError {
                 "check the URL, the ref after # and your network or git credentials; opsctl \
                  runs `git clone`, so your git configuration, credential helpers and ssh \
                  setup apply"
+                    .to_owned(),
+            ),
+            ScaffoldError::GitNotInstalled { .. } => Some(
+                "install git (Debian/Ubuntu: apt-get install git), or use a built-in or local \
+                 template"
                     .to_owned(),
             ),
             ScaffoldError::UnknownVariable { known, .. } => Some(format!(

@@ -797,6 +797,29 @@ sys.exit(0 if code == 2 else "exit %s" % code)
     assert!(ok, "{screen}");
     assert!(!screen.contains("Username for"), "{screen}");
 
+    // At a terminal in CI: the same.
+    let (ok, screen) = on_a_pty(
+        &s,
+        &[("GIT_SSL_CAINFO", ca), ("CI", "true")],
+        r#"
+expect("terminal prompts disabled")
+code = finish()
+sys.exit(0 if code == 2 else "exit %s" % code)
+"#,
+        &[&args[..], &[url.as_str()]].concat(),
+    );
+    assert!(ok, "{screen}");
+
+    // Without a terminal: no question either.
+    let mut cmd = s.cmd();
+    git_env(&mut cmd)
+        .env("GIT_SSL_CAINFO", ca)
+        .args(args)
+        .arg(&url)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("terminal prompts disabled"));
+
     // Without a terminal, with credentials in the URL: they are sent, and
     // the error does not show the password.
     let with_credentials = url.replace("https://", "https://ada:url-secret@");
@@ -814,6 +837,265 @@ sys.exit(0 if code == 2 else "exit %s" % code)
         "{:?}",
         server.authorizations()
     );
+    assert!(!s.work().join("target").exists());
+}
+
+/// A fake `ssh` on PATH for git: in batch mode it fails as ssh does for an
+/// unknown host; otherwise it asks on the terminal, as ssh asks about a new
+/// host key, and then refuses the login.
+const FAKE_SSH: &str = r#"#!/bin/sh
+for arg in "$@"; do
+  if [ "$arg" = "BatchMode=yes" ]; then
+    echo "Host key verification failed." >&2
+    exit 255
+  fi
+done
+printf 'Are you sure you want to continue connecting (yes/no)? ' >/dev/tty
+read -r answer </dev/tty
+echo "Permission denied (publickey) after $answer." >&2
+exit 255
+"#;
+
+/// `dir` holding an executable `ssh` with `script`; returns PATH with it first.
+fn path_with_fake_ssh(s: &Sandbox, dir: &str, script: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let ssh = s.write(&format!("{dir}/ssh"), script);
+    std::fs::set_permissions(&ssh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!(
+        "{}:{}",
+        ssh.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+/// ssh asks its questions on the terminal, not through git: opsctl puts it
+/// in batch mode where it may not prompt, and leaves it alone at a terminal.
+#[test]
+fn git_over_ssh_asks_only_where_opsctl_may_prompt() {
+    let s = Sandbox::new();
+    let path = path_with_fake_ssh(&s, "fake-bin", FAKE_SSH);
+    let url = "ssh://git@templates.example/team/service.git";
+    let args = [
+        "new",
+        "target",
+        "--defaults",
+        "--set",
+        "name=ok",
+        "--template",
+        url,
+    ];
+
+    let (ok, screen) = on_a_pty(
+        &s,
+        &[("PATH", &path)],
+        r#"
+expect("Are you sure you want to continue connecting"); os.write(fd, b"yes\r")
+expect("Permission denied (publickey) after yes")
+code = finish()
+sys.exit(0 if code == 2 else "exit %s" % code)
+"#,
+        &args,
+    );
+    assert!(ok, "{screen}");
+
+    for (env, flags) in [(None, &["--no-input"][..]), (Some(("CI", "1")), &[][..])] {
+        let mut env_pairs = vec![("PATH", path.as_str())];
+        env_pairs.extend(env);
+        let (ok, screen) = on_a_pty(
+            &s,
+            &env_pairs,
+            r#"
+expect("Host key verification failed")
+code = finish()
+sys.exit(0 if code == 2 else "exit %s" % code)
+"#,
+            &[flags, &args[..]].concat(),
+        );
+        assert!(ok, "{flags:?} {env:?}: {screen}");
+        assert!(!screen.contains("Are you sure"), "{screen}");
+    }
+
+    // A user's own ssh command is kept, batch mode or not.
+    let own = path_with_fake_ssh(&s, "own-bin", FAKE_SSH);
+    s.cmd()
+        .env("PATH", &path)
+        .env(
+            "GIT_SSH_COMMAND",
+            own.split(':').next().unwrap().to_owned() + "/ssh",
+        )
+        .args(["--no-input"])
+        .args(args)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Permission denied (publickey)"));
+    assert!(!s.work().join("target").exists());
+}
+
+/// Credentials in a template URL serve that clone only: a credential helper
+/// that stores what works (`credential.helper=store`) never sees them, and
+/// they reach neither the output nor the answers file.
+#[test]
+fn git_template_credentials_in_the_url_are_not_stored() {
+    let s = Sandbox::new();
+    let source = s.home().join("source");
+    let repo = git2::Repository::init(&source).unwrap();
+    std::fs::create_dir_all(source.join("tpl/files")).unwrap();
+    std::fs::write(
+        source.join("tpl/opsctl-template.toml"),
+        "[template]\nname = \"t\"\nfiles = \"files\"\n\n[[variables]]\nname = \"name\"\n",
+    )
+    .unwrap();
+    std::fs::write(source.join("tpl/files/hello.txt"), "hi {{ name }}\n").unwrap();
+    commit_all(&repo, "one");
+    // Served as git's dumb HTTP protocol, behind basic auth.
+    let served = s.home().join("www/team/private.git");
+    run_ok(
+        Command::new("git")
+            .args(["clone", "-q", "--bare"])
+            .arg(&source)
+            .arg(&served),
+    );
+    run_ok(
+        Command::new("git")
+            .arg("-C")
+            .arg(&served)
+            .arg("update-server-info"),
+    );
+    let server = r#"
+import base64, functools, http.server, sys
+want = "Basic " + base64.b64encode(b"ada:url-secret").decode()
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def do_GET(self):
+        if self.headers.get("Authorization") != want:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="t"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+    def log_message(self, *args):
+        pass
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=sys.argv[1]))
+print(httpd.server_address[1], flush=True)
+httpd.serve_forever()
+"#;
+    let mut child = Command::new(tool("python", VENV_INSTALL))
+        .args(["-c", server])
+        .arg(s.home().join("www"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut port = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut port,
+    )
+    .unwrap();
+    let url = format!(
+        "http://ada:url-secret@127.0.0.1:{}/team/private.git//tpl",
+        port.trim()
+    );
+    s.write("home/.gitconfig", "[credential]\n\thelper = store\n");
+    let out = s
+        .cmd()
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args([
+            "new",
+            "svc",
+            "--set",
+            "name=ada",
+            "--template",
+            &url,
+            "-o",
+            "json",
+        ])
+        .assert()
+        .success();
+    let _ = child.kill();
+    let _ = child.wait();
+    let output = out.get_output();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!printed.contains("url-secret"), "{printed}");
+    assert_eq!(
+        std::fs::read_to_string(s.work().join("svc/hello.txt")).unwrap(),
+        "hi ada\n"
+    );
+    let answers = std::fs::read_to_string(s.work().join("svc/.opsctl/answers.toml")).unwrap();
+    assert!(!answers.contains("url-secret"), "{answers}");
+    let stored = s.home().join(".git-credentials");
+    assert!(
+        !stored.exists(),
+        "{}",
+        std::fs::read_to_string(&stored).unwrap_or_default()
+    );
+}
+
+/// SIGTERM (a cancelled CI job) while git fetches: opsctl stops git and the
+/// helper git started, then exits 130; nothing is left running or written.
+#[test]
+fn an_interrupted_git_fetch_leaves_nothing_running() {
+    let s = Sandbox::new();
+    let pid_file = s.home().join("ssh.pid");
+    let path = path_with_fake_ssh(
+        &s,
+        "slow-bin",
+        // An ssh that ignores SIGTERM (still connecting, say).
+        &format!(
+            "#!/bin/sh\ntrap '' TERM\necho $$ > {}\nexec sleep 60\n",
+            pid_file.display()
+        ),
+    );
+    let mut child = s
+        .std_cmd()
+        .env("PATH", &path)
+        .args(["new", "target", "--defaults", "--set", "name=ok"])
+        .args(["--template", "ssh://git@templates.example/team/service.git"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let ssh_pid = loop {
+        if let Ok(text) = std::fs::read_to_string(&pid_file)
+            && let Ok(pid) = text.trim().parse::<i32>()
+        {
+            break pid;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "git never started ssh"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    run_ok(Command::new("kill").args(["-TERM", &child.id().to_string()]));
+    let signalled = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if signalled.elapsed() > std::time::Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("opsctl still runs 10 s after SIGTERM");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130));
+    let gone = |pid: i32| {
+        !Command::new("kill")
+            .args(["-0", &pid.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !gone(ssh_pid) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(gone(ssh_pid), "ssh {ssh_pid} still runs");
     assert!(!s.work().join("target").exists());
 }
 
@@ -1024,15 +1306,20 @@ fn a_git_template_is_generated_from_a_tag_and_a_subdirectory() {
 
     // Inside a git hook, where git's variables name another repository, the
     // clone is unaffected.
+    // Nor does a user whose git writes reftable repositories, which libgit2
+    // cannot read.
     let hook_repo = s.home().join("hook-repo/.git");
+    let gitconfig = s.write("home/.gitconfig", "[init]\n\tdefaultRefFormat = reftable\n");
     s.cmd()
         .env("GIT_DIR", &hook_repo)
         .env("GIT_OBJECT_DIRECTORY", hook_repo.join("objects"))
         .env("GIT_INDEX_FILE", hook_repo.join("index"))
+        .env("GIT_QUARANTINE_PATH", hook_repo.join("objects/incoming"))
         .args(["new", "in-hook", "--template", &format!("{url}//tpl")])
         .args(["--set", "name=eve"])
         .assert()
         .success();
+    std::fs::remove_file(gitconfig).unwrap();
     assert_eq!(
         std::fs::read_to_string(s.work().join("in-hook/hello.txt")).unwrap(),
         "v2 hello eve\n"
@@ -1050,7 +1337,8 @@ fn a_git_template_is_generated_from_a_tag_and_a_subdirectory() {
         .code(2)
         .stderr(predicate::str::contains(
             "opsctl fetches git templates with the `git` command, which is not installed",
-        ));
+        ))
+        .stderr(predicate::str::contains("hint: install git"));
     assert!(!s.work().join("no-git").exists());
 
     // A ref or subdirectory that does not exist.
