@@ -69,11 +69,8 @@ pub(super) fn run(session: &Session, args: NewArgs) -> anyhow::Result<Outcome> {
         .template
         .as_deref()
         .unwrap_or(scaffold::DEFAULT_TEMPLATE);
-    if matches!(source::Spec::parse(template_name), source::Spec::Git { .. }) {
-        printer.note(&format!(
-            "fetching template {}",
-            source::without_credentials(template_name)
-        ));
+    if let Some(shown) = source::git_source_shown(template_name) {
+        printer.note(&format!("fetching template {shown}"));
     }
     let template = source::load(template_name, &cwd, git_prompts(&prompter)).map_err(explain)?;
     let answers_text = match &args.answers {

@@ -1,8 +1,9 @@
 //! `opsctl new`: a directory generated from a template.
 //!
 //! A template ([`source`]) is a directory with an `opsctl-template.toml`
-//! ([`manifest`]): built in, local, or in a git repository (fetched by the `git` command). Its
-//! variables are answered from `--set`, an answers file, prompts or defaults
+//! ([`manifest`]): built in, local, or in a git repository (cloned by the
+//! `git` command). Its variables are answered from `--set`, an answers file,
+//! prompts or defaults
 //! ([`answers`]); its files are rendered with the shared Tera engine and
 //! chosen by its conditions, and marked files are sealed ([`generate`]).
 //! The result is staged beside the target and moved into place only when

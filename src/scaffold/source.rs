@@ -86,12 +86,10 @@ fn parse_git(text: &str) -> Option<Spec> {
     })
 }
 
-/// `text` as it may be shown: a git URL loses its credentials.
-pub fn without_credentials(text: &str) -> String {
-    match Spec::parse(text) {
-        Spec::Git { .. } => git::without_userinfo(text),
-        _ => text.to_owned(),
-    }
+/// For a git template, `text` as it may be shown (its credentials taken
+/// out); `None` for any other source.
+pub fn git_source_shown(text: &str) -> Option<String> {
+    matches!(Spec::parse(text), Spec::Git { .. }).then(|| git::without_userinfo(text))
 }
 
 /// Where a loaded template came from, as recorded in the answers file.

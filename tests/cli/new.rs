@@ -661,8 +661,9 @@ fn git_templates_over_https_check_the_server_certificate() {
 }
 
 /// The start of a Python program that runs argv[1:] on a pseudo-terminal:
-/// `expect(text)` waits for `text` on the screen (20 s at most) and `fd`
-/// writes to the keyboard.
+/// `expect(text)` waits for `text` on the screen (20 s at most), `fd`
+/// writes to the keyboard, and `finish(code)` waits for the end and exits
+/// with whether the program's exit code was `code`.
 const PTY_DRIVER: &str = r#"
 import os, pty, select, sys, time
 
@@ -687,7 +688,7 @@ def expect(text, timeout=20):
                 break
     seen = seen[seen.index(text.encode()) + len(text):]
 
-def finish():
+def finish(expected=0):
     while True:
         try:
             if not os.read(fd, 4096):
@@ -695,7 +696,8 @@ def finish():
         except OSError:
             break
     _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
+    sys.exit(0 if code == expected else "exit %s, expected %s" % (code, expected))
 "#;
 
 /// Runs `opsctl ARGS` on a pseudo-terminal, typing as `driver` says (Python
@@ -770,8 +772,7 @@ fn git_templates_ask_for_credentials_only_where_opsctl_may_prompt() {
         r#"
 expect("Username for"); os.write(fd, b"ada\r")
 expect("Password for"); os.write(fd, b"typed-secret\r")
-code = finish()
-sys.exit(0 if code == 2 else "exit %s" % code)
+finish(2)
 "#,
         &[&args[..], &[url.as_str()]].concat(),
     );
@@ -789,8 +790,7 @@ sys.exit(0 if code == 2 else "exit %s" % code)
         &[("GIT_SSL_CAINFO", ca)],
         r#"
 expect("terminal prompts disabled")
-code = finish()
-sys.exit(0 if code == 2 else "exit %s" % code)
+finish(2)
 "#,
         &[&["--no-input"], &args[..], &[url.as_str()]].concat(),
     );
@@ -803,8 +803,7 @@ sys.exit(0 if code == 2 else "exit %s" % code)
         &[("GIT_SSL_CAINFO", ca), ("CI", "true")],
         r#"
 expect("terminal prompts disabled")
-code = finish()
-sys.exit(0 if code == 2 else "exit %s" % code)
+finish(2)
 "#,
         &[&args[..], &[url.as_str()]].concat(),
     );
@@ -856,14 +855,19 @@ echo "Permission denied (publickey) after $answer." >&2
 exit 255
 "#;
 
-/// `dir` holding an executable `ssh` with `script`; returns PATH with it first.
-fn path_with_fake_ssh(s: &Sandbox, dir: &str, script: &str) -> String {
+/// An executable `ssh` holding `script` in `dir` (under the sandbox root).
+fn fake_ssh(s: &Sandbox, dir: &str, script: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let ssh = s.write(&format!("{dir}/ssh"), script);
     std::fs::set_permissions(&ssh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    ssh
+}
+
+/// PATH with the directory of `program` first.
+fn path_with(program: &Path) -> String {
     format!(
         "{}:{}",
-        ssh.parent().unwrap().display(),
+        program.parent().unwrap().display(),
         std::env::var("PATH").unwrap_or_default()
     )
 }
@@ -873,7 +877,7 @@ fn path_with_fake_ssh(s: &Sandbox, dir: &str, script: &str) -> String {
 #[test]
 fn git_over_ssh_asks_only_where_opsctl_may_prompt() {
     let s = Sandbox::new();
-    let path = path_with_fake_ssh(&s, "fake-bin", FAKE_SSH);
+    let path = path_with(&fake_ssh(&s, "fake-bin", FAKE_SSH));
     let url = "ssh://git@templates.example/team/service.git";
     let args = [
         "new",
@@ -891,8 +895,7 @@ fn git_over_ssh_asks_only_where_opsctl_may_prompt() {
         r#"
 expect("Are you sure you want to continue connecting"); os.write(fd, b"yes\r")
 expect("Permission denied (publickey) after yes")
-code = finish()
-sys.exit(0 if code == 2 else "exit %s" % code)
+finish(2)
 "#,
         &args,
     );
@@ -906,8 +909,7 @@ sys.exit(0 if code == 2 else "exit %s" % code)
             &env_pairs,
             r#"
 expect("Host key verification failed")
-code = finish()
-sys.exit(0 if code == 2 else "exit %s" % code)
+finish(2)
 "#,
             &[flags, &args[..]].concat(),
         );
@@ -916,13 +918,10 @@ sys.exit(0 if code == 2 else "exit %s" % code)
     }
 
     // A user's own ssh command is kept, batch mode or not.
-    let own = path_with_fake_ssh(&s, "own-bin", FAKE_SSH);
+    let own = fake_ssh(&s, "own-bin", FAKE_SSH);
     s.cmd()
         .env("PATH", &path)
-        .env(
-            "GIT_SSH_COMMAND",
-            own.split(':').next().unwrap().to_owned() + "/ssh",
-        )
+        .env("GIT_SSH_COMMAND", &own)
         .args(["--no-input"])
         .args(args)
         .assert()
@@ -937,15 +936,19 @@ sys.exit(0 if code == 2 else "exit %s" % code)
 #[test]
 fn git_template_credentials_in_the_url_are_not_stored() {
     let s = Sandbox::new();
+    write_template(
+        &s,
+        "home/source/tpl",
+        &[
+            (
+                "opsctl-template.toml",
+                "[template]\nname = \"t\"\nfiles = \"files\"\n\n[[variables]]\nname = \"name\"\n",
+            ),
+            ("files/hello.txt", "hi {{ name }}\n"),
+        ],
+    );
     let source = s.home().join("source");
     let repo = git2::Repository::init(&source).unwrap();
-    std::fs::create_dir_all(source.join("tpl/files")).unwrap();
-    std::fs::write(
-        source.join("tpl/opsctl-template.toml"),
-        "[template]\nname = \"t\"\nfiles = \"files\"\n\n[[variables]]\nname = \"name\"\n",
-    )
-    .unwrap();
-    std::fs::write(source.join("tpl/files/hello.txt"), "hi {{ name }}\n").unwrap();
     commit_all(&repo, "one");
     // Served as git's dumb HTTP protocol, behind basic auth.
     let served = s.home().join("www/team/private.git");
@@ -996,9 +999,8 @@ httpd.serve_forever()
         port.trim()
     );
     s.write("home/.gitconfig", "[credential]\n\thelper = store\n");
-    let out = s
-        .cmd()
-        .env("GIT_CONFIG_NOSYSTEM", "1")
+    let mut cmd = s.cmd();
+    let out = git_env(&mut cmd)
         .args([
             "new",
             "svc",
@@ -1040,15 +1042,15 @@ httpd.serve_forever()
 fn an_interrupted_git_fetch_leaves_nothing_running() {
     let s = Sandbox::new();
     let pid_file = s.home().join("ssh.pid");
-    let path = path_with_fake_ssh(
+    // An ssh that ignores SIGTERM (still connecting, say).
+    let path = path_with(&fake_ssh(
         &s,
         "slow-bin",
-        // An ssh that ignores SIGTERM (still connecting, say).
         &format!(
             "#!/bin/sh\ntrap '' TERM\necho $$ > {}\nexec sleep 60\n",
             pid_file.display()
         ),
-    );
+    ));
     let mut child = s
         .std_cmd()
         .env("PATH", &path)
@@ -1304,10 +1306,9 @@ fn a_git_template_is_generated_from_a_tag_and_a_subdirectory() {
     let answers = std::fs::read_to_string(s.work().join("at-head/.opsctl/answers.toml")).unwrap();
     assert!(answers.contains(&format!("commit = \"{v2}\"")), "{answers}");
 
-    // Inside a git hook, where git's variables name another repository, the
-    // clone is unaffected.
-    // Nor does a user whose git writes reftable repositories, which libgit2
-    // cannot read.
+    // Inside a git hook, where git's variables name another repository, and
+    // for a user whose git writes reftable repositories (which libgit2 cannot
+    // read), the clone still works.
     let hook_repo = s.home().join("hook-repo/.git");
     let gitconfig = s.write("home/.gitconfig", "[init]\n\tdefaultRefFormat = reftable\n");
     s.cmd()
@@ -1450,7 +1451,7 @@ expect("65535"); os.write(fd, b"9000\r")
 expect("Flavor"); os.write(fd, b"\r")
 expect("Add extras?"); os.write(fd, b"y")
 expect("created")
-sys.exit(finish())
+finish(0)
 "#;
     let (ok, screen) = on_a_pty(
         &s,

@@ -54,9 +54,7 @@ pub(super) fn fetch(
                 url: without_userinfo(url),
             },
             CloneError::Failed(message) => failed(message),
-            CloneError::Interrupted => ScaffoldError::Fs(crate::fsx::FsError::Interrupted(
-                crate::interrupt::Interrupted,
-            )),
+            CloneError::Interrupted => ScaffoldError::Fs(crate::interrupt::Interrupted.into()),
         },
     )?;
     let repo = Repository::open_bare(&dir).map_err(|e| failed(describe(&e)))?;
