@@ -42,6 +42,7 @@ fi
 # Python is used for the data and the summary; take the interpreter's real
 # path (pyenv shims can be slow and depend on the environment).
 python=$(python3 -c 'import sys; print(sys.executable)')
+benches=$PWD/benches
 
 if [ -n "${OPSCTL:-}" ]; then
   opsctl=$(realpath "$OPSCTL")
@@ -232,8 +233,9 @@ bench ready 2 "$query_runs" curl -fsS -o /dev/null "$url/-/ready"
 # medians, which favoured opsctl.)
 if [ "$has_gate" -eq 1 ]; then
   echo "timing the gate and the slowest query in turns ($runs rounds)" >&2
-  "$python" - "$services" "$runs" "$at" "$url" "${gate_cmd[@]}" <<'PY'
-import os, statistics, sys, time
+  PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$benches "$python" - "$services" "$runs" "$at" "$url" "${gate_cmd[@]}" <<'PY'
+import statistics, sys
+from turns import in_turns
 services, rounds, at, url = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 gate = sys.argv[5:]
 medians = [statistics.median(float(t) for t in open(f"query.{i}.times").read().split())
@@ -242,23 +244,7 @@ slowest = max(range(services), key=lambda i: medians[i])
 query = open("queries.txt").read().splitlines()[slowest]
 curl = ["curl", "-fsS", "-o", "/dev/null", "--data-urlencode", f"query={query}",
         "--data-urlencode", f"time={at}", f"{url}/api/v1/query"]
-devnull = os.open(os.devnull, os.O_WRONLY)
-
-def timed(argv):
-    started = time.perf_counter()
-    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1)])
-    _, status = os.waitpid(pid, 0)
-    took = time.perf_counter() - started
-    if status != 0:
-        sys.exit(f"{argv[0]} failed (wait status {status}) while timed in turns")
-    return took
-
-for _ in range(3):
-    timed(gate), timed(curl)
-times = {"gate": [], "query": []}
-for _ in range(rounds):
-    times["gate"].append(timed(gate))
-    times["query"].append(timed(curl))
+times = in_turns({"gate": gate, "query": curl}, rounds)
 for name, values in times.items():
     with open(f"turns.{name}.times", "w") as out:
         out.write("\n".join(map(str, values)) + "\n")

@@ -15,18 +15,16 @@
 # opsctl is) and peak RSS, then the targets with PASS/MISS:
 #   - opsctl at least 20x faster than cookiecutter;
 #   - opsctl median under 100 ms.
-# Times come from hyperfine (Debian package `hyperfine`), which runs each tool
-# into a fresh directory (--prepare removes the last one).
+# The two are timed in turns, run for run, each into a fresh directory.
 #
-# Usage: benches/new.sh [OPSCTL_RUNS [COOKIECUTTER_RUNS]]   (default 30 and 10 runs)
+# Usage: benches/new.sh [ROUNDS]   (default 20 rounds: 20 runs of each tool)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-opsctl_runs=${1:-30}
-cookiecutter_runs=${2:-10}
+rounds=${1:-20}
 
 # --- Tools -----------------------------------------------------------------
-if ! command -v hyperfine >/dev/null; then
-  echo "hyperfine is missing: apt-get install -y hyperfine" >&2
+if ! /usr/bin/time -f %M true >/dev/null 2>&1; then
+  echo "GNU time is missing: apt-get install -y time" >&2
   exit 2
 fi
 if [ ! -x .venv/bin/cookiecutter ]; then
@@ -40,6 +38,7 @@ fi
 # imports are part of what a user waits for, so they are timed.
 cookiecutter=$PWD/.venv/bin/cookiecutter
 python=$(python3 -c 'import sys; print(sys.executable)')
+benches=$PWD/benches
 
 cargo build --release --locked --quiet
 opsctl=$PWD/target/release/opsctl
@@ -95,27 +94,39 @@ fi
 files=$(find reference -type f | wc -l)
 
 # --- Timing -------------------------------------------------------------------
-hyperfine --shell=none --warmup 3 --runs "$opsctl_runs" --style none \
-  --prepare 'rm -rf out-opsctl' --export-json opsctl.json \
-  "$opsctl new out-opsctl ${new_args[*]}" >/dev/null 2>opsctl.err || { cat opsctl.err >&2; exit 1; }
-hyperfine --shell=none --warmup 1 --runs "$cookiecutter_runs" --style none \
-  --prepare 'rm -rf out-cc' --export-json cc.json \
-  "$cookiecutter --no-input -o out-cc cc-template name=benchsvc" >/dev/null 2>cc.err || { cat cc.err >&2; exit 1; }
+# In turns, run for run, in a random order each round: this machine's speed
+# drifts within minutes, and timing one tool after the other would charge the
+# drift to whichever came second. Each run writes into a fresh directory (the
+# last one is removed before the clock starts).
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$benches "$python" - "$rounds" "$opsctl" "$cookiecutter" "${new_args[@]}" <<'PY'
+import json, shutil, sys
+from turns import in_turns
+
+rounds, opsctl, cookiecutter, new_args = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+commands = {
+    "opsctl": [opsctl, "new", "out-opsctl", *new_args],
+    "cc": [cookiecutter, "--no-input", "-o", "out-cc", "cc-template", "name=benchsvc"],
+}
+times = in_turns(commands, rounds, warmup=2, shuffle=True,
+                 before=lambda name: shutil.rmtree(f"out-{name}", ignore_errors=True))
+for name, values in times.items():
+    json.dump({"results": [{"times": values}]}, open(f"{name}.json", "w"))
+PY
 
 # Peak RSS, one run each.
 rm -rf out-opsctl out-cc
 rss_opsctl=$(/usr/bin/time -f %M "$opsctl" new out-opsctl "${new_args[@]}" 2>&1 >/dev/null | tail -1)
 rss_cc=$(/usr/bin/time -f %M "$cookiecutter" --no-input -o out-cc cc-template name=benchsvc 2>&1 >/dev/null | tail -1)
 
-"$python" - "$files" "$rss_opsctl" "$rss_cc" <<'PY'
+"$python" - "$files" "$rss_opsctl" "$rss_cc" "$rounds" <<'PY'
 import json, statistics, sys
 
-files, rss_o, rss_c = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+files, rss_o, rss_c, rounds = (int(a) for a in sys.argv[1:5])
 med = lambda f: statistics.median(json.load(open(f))["results"][0]["times"]) * 1000
 o, c = med("opsctl.json"), med("cc.json")
 print(f"opsctl new ({files} files, render + seal):  median {o:7.1f} ms   peak RSS {rss_o / 1024:5.1f} MiB")
 print(f"cookiecutter 2.6 (same files):          median {c:7.1f} ms   peak RSS {rss_c / 1024:5.1f} MiB")
-print(f"ratio cookiecutter/opsctl: {c / o:.1f}x")
+print(f"ratio cookiecutter/opsctl: {c / o:.1f}x (medians of {rounds} runs each, timed in turns)")
 ok = lambda b: "PASS" if b else "MISS"
 print(f"target >= 20x faster than cookiecutter: {ok(c / o >= 20)}")
 print(f"target median under 100 ms:             {ok(o < 100)}")

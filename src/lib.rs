@@ -25,6 +25,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod fsx;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gate;
 pub mod interrupt;
 pub mod load;

@@ -10,29 +10,5 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use opsctl::load::result::LoadResult;
-use opsctl::load::{baseline, schedule, threshold};
-use opsctl::units;
 
-fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
-    if let Ok(result) = LoadResult::from_json(&text, "fuzz.json") {
-        let _ = LoadResult::merge(&[result.clone(), result.clone()]);
-        for metric in ["p99", "mean", "rps", "error_rate"] {
-            if let Ok(t) = threshold::Threshold::parse(&format!("{metric}<1s")) {
-                let _ = t.evaluate(&result);
-            }
-        }
-        let _ = baseline::compare(&result, &result, &[]);
-    }
-    for line in text.lines().take(8) {
-        let _ = threshold::Threshold::parse(line);
-        let _ = baseline::parse_limits(line);
-        if let Ok(stages) = schedule::parse_stages(line) {
-            let s = schedule::Schedule::stages(0.0, &stages);
-            let _ = s.due(s.total_requests().min(1_000_000) / 2);
-        }
-        let _ = units::parse_duration(line);
-        let _ = units::parse_rate(line);
-    }
-});
+fuzz_target!(|data: &[u8]| opsctl::fuzzing::load_inputs(data));

@@ -12,8 +12,6 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use opsctl::secrets::keys::{Identities, IdentitySources, generate_identity};
-use opsctl::secrets::store::Format;
-use opsctl::secrets::{UnsealOptions, check, unseal};
 
 fn identities() -> &'static Identities {
     static IDENTITIES: OnceLock<Identities> = OnceLock::new();
@@ -27,9 +25,4 @@ fn identities() -> &'static Identities {
     })
 }
 
-fuzz_target!(|data: &[u8]| {
-    for format in [Format::Yaml, Format::Json, Format::Dotenv, Format::Binary] {
-        let _ = unseal(data, format, format, identities(), &UnsealOptions::default());
-        let _ = check::check_file("fuzz".into(), data, format, None);
-    }
-});
+fuzz_target!(|data: &[u8]| opsctl::fuzzing::sealed_file_reader(data, identities()));
