@@ -189,7 +189,7 @@ impl Direct {
         for (tried, address) in addresses.iter().enumerate() {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let share = left / u32::try_from(addresses.len() - tried).unwrap_or(u32::MAX);
-            match tokio::time::timeout(share, TcpStream::connect(address)).await {
+            match tokio::time::timeout(share, connect_stream(*address)).await {
                 Ok(Ok(stream)) => return self.handshake(stream).await,
                 Ok(Err(error)) => last = error.into(),
                 Err(_) => last = Failure::ConnectTimeout,
@@ -209,6 +209,36 @@ impl Direct {
         });
         Ok(sender)
     }
+}
+
+/// Connects to `address`. A connection made within the `connect` call
+/// itself (a local server, `kubectl port-forward`) is used at once: its
+/// request goes out before the other connections of a burst are even
+/// started, instead of after a trip through the event loop that waits for
+/// all of them. Otherwise it waits for the socket to become writable, as
+/// tokio's own connect does.
+async fn connect_stream(address: SocketAddr) -> std::io::Result<TcpStream> {
+    use rustix::net::{AddressFamily, SocketFlags, SocketType};
+    let family = if address.is_ipv4() {
+        AddressFamily::INET
+    } else {
+        AddressFamily::INET6
+    };
+    let flags = SocketFlags::NONBLOCK | SocketFlags::CLOEXEC;
+    let socket = rustix::net::socket_with(family, SocketType::STREAM, flags, None)?;
+    match rustix::net::connect(&socket, &address) {
+        Ok(()) | Err(rustix::io::Errno::INPROGRESS) => {}
+        Err(error) => return Err(error.into()),
+    }
+    let stream = TcpStream::from_std(std::net::TcpStream::from(socket))?;
+    // A peer address means the handshake is done; ENOTCONN that it is not.
+    if stream.peer_addr().is_err() {
+        stream.writable().await?;
+        if let Some(error) = stream.take_error()? {
+            return Err(error);
+        }
+    }
+    Ok(stream)
 }
 
 /// Best effort: a socket without keep-alive still works.
@@ -257,9 +287,23 @@ mod tests {
         std::sync::Arc<std::sync::atomic::AtomicUsize>,
         tokio::sync::watch::Sender<()>,
     ) {
+        serve(
+            tokio::net::TcpListener::bind(bind).await.unwrap(),
+            say_close,
+        )
+    }
+
+    /// [`server`] on a listener of the caller's.
+    fn serve(
+        listener: tokio::net::TcpListener,
+        say_close: bool,
+    ) -> (
+        SocketAddr,
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        tokio::sync::watch::Sender<()>,
+    ) {
         use std::sync::atomic::Ordering;
         use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let (close, closed) = tokio::sync::watch::channel(());
@@ -382,5 +426,54 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A listener with room for one connection in its accept queue
+    /// (backlog 0), already holding one nobody accepted: the kernel drops
+    /// the next SYN, so a connect to it stays in progress until the SYN is
+    /// sent again (after about a second) into a queue with room.
+    fn full_listener() -> (std::net::TcpListener, std::net::TcpStream) {
+        use rustix::net::{AddressFamily, SocketFlags, SocketType};
+        let socket = rustix::net::socket_with(
+            AddressFamily::INET,
+            SocketType::STREAM,
+            SocketFlags::CLOEXEC,
+            None,
+        )
+        .unwrap();
+        rustix::net::bind(&socket, &SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
+        rustix::net::listen(&socket, 0).unwrap();
+        let listener = std::net::TcpListener::from(socket);
+        let queued = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        (listener, queued)
+    }
+
+    #[tokio::test]
+    async fn a_connection_not_made_at_once_is_awaited_within_the_connect_timeout() {
+        let (listener, _queued) = full_listener();
+        let url = url::Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+        let pool = Direct::for_address(&url, Duration::from_millis(300)).unwrap();
+        match pool.send(|| get(pool.authority())).await {
+            Err(Failure::ConnectTimeout) => {}
+            other => panic!("a connect that never completes must time out: {other:?}"),
+        }
+
+        // Connecting while the queue is full, then the server starts
+        // accepting (the queued connection first): the connect completes
+        // on the SYN's retry and the request is answered.
+        let pool = Direct::for_address(&url, Duration::from_secs(10)).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        let started = Instant::now();
+        let (answer, _server) = tokio::join!(ask(&pool), async {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            serve(listener, false)
+        });
+        assert_eq!(answer, "ok");
+        assert!(
+            started.elapsed() >= Duration::from_millis(200),
+            "the connect waited for the server, {:?}",
+            started.elapsed()
+        );
     }
 }
