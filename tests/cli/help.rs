@@ -145,3 +145,24 @@ fn a_missing_directory_for_dash_c_is_an_input_error() {
         .code(2)
         .stderr(predicate::str::starts_with("error: cannot change to directory no/such/dir (-C)\n  caused by: No such file or directory"));
 }
+
+/// ADR 0013: on Linux with glibc the executable is linked at a fixed address
+/// (ELF type `EXEC`), unless the build asked for PIE with `OPSCTL_PIE=1`.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_executable_is_linked_without_pie() {
+    let expected: u16 = if option_env!("OPSCTL_PIE") == Some("1") {
+        3 // ET_DYN
+    } else {
+        2 // ET_EXEC
+    };
+    let elf = std::fs::read(crate::support::OPSCTL).unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF");
+    // e_type: two bytes at offset 16, in the byte order EI_DATA names.
+    let bytes = [elf[16], elf[17]];
+    let e_type = match elf[5] {
+        1 => u16::from_le_bytes(bytes),
+        _ => u16::from_be_bytes(bytes),
+    };
+    assert_eq!(e_type, expected, "ELF type of {}", crate::support::OPSCTL);
+}

@@ -157,8 +157,8 @@ pub fn read(paths: &[PathBuf], options: &ReadOptions) -> Result<Spec, GateError>
     }
 
     let values = args::resolve(&parts.args, &options.args)?;
-    let mut metrics: Vec<Metric> = Vec::new();
-    let mut first_pos: Vec<(String, Pos, usize)> = Vec::new();
+    let mut metrics: Vec<Metric> = Vec::with_capacity(parts.metrics.len());
+    let mut first_pos: Vec<(String, Pos, usize)> = Vec::with_capacity(parts.metrics.len());
     for part in &parts.metrics {
         let file = &files[part.file];
         let source = file.source();
