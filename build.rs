@@ -31,7 +31,13 @@ fn link_without_pie() {
     println!("cargo:rerun-if-env-changed=OPSCTL_PIE");
     let keep_pie = std::env::var("OPSCTL_PIE").is_ok_and(|v| v == "1");
     let target = |name: &str| std::env::var(name).unwrap_or_default();
+    // A static glibc build (`-C target-feature=+crt-static`) is linked as a
+    // static PIE, which `-no-pie` would contradict: left as it is.
+    let crt_static = target("CARGO_CFG_TARGET_FEATURE")
+        .split(',')
+        .any(|feature| feature == "crt-static");
     if !keep_pie
+        && !crt_static
         && target("CARGO_CFG_TARGET_OS") == "linux"
         && target("CARGO_CFG_TARGET_ENV") == "gnu"
     {
