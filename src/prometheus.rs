@@ -720,7 +720,9 @@ struct Envelope {
 struct Data {
     #[serde(rename = "resultType")]
     result_type: String,
-    result: serde_json::Value,
+    /// Kept as text until `resultType` says what it holds: decoded once,
+    /// into its own type, with no `Value` tree in between.
+    result: Box<serde_json::value::RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -766,21 +768,28 @@ fn decode(status: StatusCode, body: &[u8], promql: &str) -> Result<QueryResponse
 }
 
 fn decode_data(data: Data) -> Result<QueryData, PromError> {
-    let bad = |e: serde_json::Error| PromError::Decode(format!("{} result: {e}", "query"));
+    // Positions in serde's message count from the start of `data.result`.
+    let bad = |e: serde_json::Error| {
+        PromError::Decode(format!(
+            "the {} in `data.result` is malformed: {e}",
+            data.result_type
+        ))
+    };
     Ok(match data.result_type.as_str() {
         "scalar" => {
-            let (time, value): (f64, String) = serde_json::from_value(data.result).map_err(bad)?;
+            let (time, value): (f64, String) =
+                serde_json::from_str(data.result.get()).map_err(bad)?;
             QueryData::Scalar(Sample {
                 time,
                 value: parse_value(&value)?,
             })
         }
         "string" => {
-            let (_, text): (f64, String) = serde_json::from_value(data.result).map_err(bad)?;
+            let (_, text): (f64, String) = serde_json::from_str(data.result.get()).map_err(bad)?;
             QueryData::String(text)
         }
         "vector" => {
-            let series: Vec<WireInstant> = serde_json::from_value(data.result).map_err(bad)?;
+            let series: Vec<WireInstant> = serde_json::from_str(data.result.get()).map_err(bad)?;
             let mut out = Vec::with_capacity(series.len());
             for s in series {
                 // Native histogram samples carry no `value`; Argo ignores them too.
@@ -798,7 +807,7 @@ fn decode_data(data: Data) -> Result<QueryData, PromError> {
             QueryData::Vector(out)
         }
         "matrix" => {
-            let series: Vec<WireRange> = serde_json::from_value(data.result).map_err(bad)?;
+            let series: Vec<WireRange> = serde_json::from_str(data.result.get()).map_err(bad)?;
             let mut out = Vec::with_capacity(series.len());
             for s in series {
                 let samples = s
@@ -914,6 +923,20 @@ mod tests {
         assert!(matches!(e, PromError::Http { status: 502, .. }) && e.is_transient());
         let e = decode(StatusCode::OK, b"not json", "q").unwrap_err();
         assert!(matches!(e, PromError::Decode(_)));
+        let e = decode(
+            StatusCode::OK,
+            br#"{"status":"success","data":{"resultType":"vector","result":[{"value":["x","1"]}]}}"#,
+            "q",
+        )
+        .unwrap_err();
+        assert!(matches!(e, PromError::Decode(_)));
+        let text = e.to_string();
+        assert!(
+            text.contains("the vector in `data.result` is malformed")
+                && text.contains("expected f64")
+                && text.contains("column 14"),
+            "{text}"
+        );
         let e = decode(
             StatusCode::SERVICE_UNAVAILABLE,
             br#"{"status":"error","errorType":"timeout","error":"query timed out"}"#,
