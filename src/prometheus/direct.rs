@@ -212,11 +212,10 @@ impl Direct {
 }
 
 /// Connects to `address`. A connection made within the `connect` call
-/// itself (a local server, `kubectl port-forward`) is used at once: its
-/// request goes out before the other connections of a burst are even
-/// started, instead of after a trip through the event loop that waits for
-/// all of them. Otherwise it waits for the socket to become writable, as
-/// tokio's own connect does.
+/// itself (a local server, `kubectl port-forward`) is used at once, with no
+/// trip through the event loop to learn that it is writable, a trip that
+/// in a burst waits behind every other connection's. Otherwise it waits
+/// for the socket to become writable, as tokio's own connect does.
 async fn connect_stream(address: SocketAddr) -> std::io::Result<TcpStream> {
     use rustix::net::{AddressFamily, SocketFlags, SocketType};
     let family = if address.is_ipv4() {
